@@ -1,0 +1,502 @@
+/*
+ * engine: the decision table, the fallback loop, and the rules that hold
+ * whatever method runs (see ../shared/design.md).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "engine.h"
+#include "probe.h"
+#include "sparse.h"
+
+/* Most bytes one call asks for; the kernel caps it lower anyway. */
+#define XFER_CHUNK	((off_t)1 << 30)
+#define RW_BUFSIZE	((size_t)256 * 1024)
+
+static const struct method *const methods[M_NMETHODS] = {
+	[M_REFLINK] = &method_reflink,
+	[M_COPY_FILE_RANGE] = &method_copy_file_range,
+	[M_SENDFILE] = &method_sendfile,
+	[M_SPLICE] = &method_splice,
+	[M_READWRITE] = &method_readwrite,
+};
+
+/*
+ * The decision table: for a kind of source and of destination, the
+ * methods to try in order.  The first row that matches wins.  splice
+ * goes directly when one end is a pipe and through an intermediate pipe
+ * otherwise.
+ */
+#define K(kind)		(1u << (kind))
+#define ANY		(~0u)
+#define STREAM		(K(FD_SOCKET) | K(FD_CHARDEV))
+
+static const enum method_id chain_file_file[] = {
+	M_REFLINK, M_COPY_FILE_RANGE, M_SENDFILE, M_READWRITE, M_END
+};
+static const enum method_id chain_file_pipe[] = {
+	M_SPLICE, M_SENDFILE, M_READWRITE, M_END
+};
+static const enum method_id chain_file_stream[] = {
+	M_SENDFILE, M_SPLICE, M_READWRITE, M_END
+};
+static const enum method_id chain_splice[] = {
+	M_SPLICE, M_READWRITE, M_END
+};
+static const enum method_id chain_readwrite[] = {
+	M_READWRITE, M_END
+};
+
+static const struct route {
+	unsigned		 src, dst;
+	const enum method_id	*chain;
+} routes[] = {
+	{ K(FD_REGULAR),	K(FD_REGULAR),		chain_file_file },
+	{ K(FD_REGULAR),	K(FD_PIPE),		chain_file_pipe },
+	{ K(FD_REGULAR),	STREAM,			chain_file_stream },
+	{ K(FD_PIPE),		ANY,			chain_splice },
+	{ STREAM,		K(FD_PIPE),		chain_splice },
+	{ STREAM,		K(FD_REGULAR) | STREAM,	chain_splice },
+	{ ANY,			ANY,			chain_readwrite },
+};
+
+/* Why the last method of a chain gave up, for the final message. */
+struct lastfail {
+	enum method_id	 method;
+	int		 err;
+	const char	*call;
+	const char	*why;
+	off_t		 bytes;
+};
+
+struct engine {
+	struct engine_conf	 conf;
+	struct xio		 io;
+	struct probes		*probes;
+	struct stats		 stats;
+	enum method_id		 forced[2];
+	struct lastfail		 last;
+	char			 why[160];
+};
+
+/* Filesystems where copy_file_range may share extents instead. */
+static bool
+fs_may_clone(long magic)
+{
+	switch ((unsigned long)magic) {
+	case 0x58465342:	/* XFS */
+	case 0x9123683e:	/* btrfs */
+	case 0x7461636f:	/* OCFS2 */
+	case 0xca451a4e:	/* bcachefs */
+	case 0x6969:		/* NFS: the server may clone */
+	case 0xfe534d42:	/* SMB2 */
+	case 0xff534d42:	/* CIFS */
+	case 0x794c7630:	/* overlayfs, maybe over one of these */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Filesystems whose st_size says nothing about what read() returns. */
+static bool
+fs_size_unreliable(long magic)
+{
+	switch ((unsigned long)magic) {
+	case 0x9fa0:		/* procfs */
+	case 0x62656572:	/* sysfs */
+	case 0x64626720:	/* debugfs */
+	case 0x74726163:	/* tracefs */
+	case 0x73636673:	/* securityfs */
+	case 0x62656570:	/* configfs */
+	case 0x65735546:	/* FUSE */
+	case 0x794c7630:	/* overlayfs */
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *
+method_name(enum method_id id)
+{
+	return id < M_NMETHODS ? methods[id]->name : "none";
+}
+
+int
+method_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < M_NMETHODS; i++)
+		if (strcmp(name, methods[i]->name) == 0)
+			return i;
+	return -1;
+}
+
+/* The method names, each after prefix, into buf; returns the length. */
+size_t
+method_list(char *buf, size_t size, const char *prefix)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < M_NMETHODS && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", prefix,
+		    methods[i]->name);
+	return n;
+}
+
+struct engine *
+engine_new(const struct engine_conf *conf)
+{
+	struct engine *e = calloc(1, sizeof(*e));
+
+	if (e == NULL)
+		return NULL;
+	if ((e->probes = probes_new()) == NULL) {
+		free(e);
+		return NULL;
+	}
+	e->conf = *conf;
+	e->io.pipefd[0] = e->io.pipefd[1] = -1;
+	e->io.pipe_size = conf->pipe_size;
+	e->io.bufsize = RW_BUFSIZE;
+	e->forced[0] = conf->reflink == REFLINK_ALWAYS ? M_REFLINK :
+	    conf->method >= 0 ? (enum method_id)conf->method : M_END;
+	e->forced[1] = M_END;
+	return e;
+}
+
+void
+engine_free(struct engine *e)
+{
+	if (e == NULL)
+		return;
+	if (e->io.pipefd[0] != -1) {
+		(void)close(e->io.pipefd[0]);
+		(void)close(e->io.pipefd[1]);
+	}
+	free(e->io.buf);
+	probes_free(e->probes);
+	free(e);
+}
+
+const struct stats *
+engine_stats(const struct engine *e)
+{
+	return &e->stats;
+}
+
+static const enum method_id *
+chain_for(const struct engine *e, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	size_t i;
+
+	if (e->forced[0] != M_END)
+		return e->forced;
+	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
+		if ((routes[i].src & K(s->kind)) && (routes[i].dst & K(d->kind)))
+			break;
+	return routes[i].chain;
+}
+
+/*
+ * Grow a pipe end we were given: moving 1 GiB pipe to pipe with 1 MiB
+ * pipes takes a tenth of the time it takes with the default 64 KiB.
+ * Never shrink one; a refusal (EPERM over the limit, EBUSY) is fine.
+ */
+static void
+grow_pipe(const struct engine *e, const struct fdinfo *fi)
+{
+	int cur = fcntl(fi->fd, F_GETPIPE_SZ);
+
+	if (cur == -1 || (size_t)cur >= e->conf.pipe_size)
+		return;
+	if (fcntl(fi->fd, F_SETPIPE_SZ, (int)e->conf.pipe_size) == -1) {
+		if (e->conf.trace)
+			trace("%s: pipe capacity %d bytes; growing to %zu: %s",
+			    quote(fi->name), cur, e->conf.pipe_size,
+			    strerror(errno));
+	} else if (e->conf.trace)
+		trace("%s: pipe capacity %d bytes, grown to %d",
+		    quote(fi->name), cur, fcntl(fi->fd, F_GETPIPE_SZ));
+}
+
+static bool
+maybe_more(struct engine *e, const struct fdinfo *s)
+{
+	if (s->kind != FD_REGULAR)
+		return false;
+	if (s->st.st_size > s->offset)
+		return true;
+	return fs_size_unreliable(probes_fsmagic(e->probes, s));
+}
+
+static const char *
+skip_reason(struct engine *e, const struct xfer *x, enum method_id m)
+{
+	int err;
+
+	if (m == M_REFLINK && e->conf.reflink == REFLINK_NEVER)
+		return "--reflink=never";
+	if ((m == M_REFLINK || m == M_COPY_FILE_RANGE) &&
+	    e->conf.sparse == SPARSE_NEVER)
+		return "--sparse=never, and it can keep holes";
+	if (m == M_COPY_FILE_RANGE && e->conf.reflink == REFLINK_NEVER &&
+	    fs_may_clone(probes_fsmagic(e->probes, x->dst)))
+		return "--reflink=never, and it can clone on this filesystem";
+	if ((err = probes_lookup(e->probes, m, x->src, x->dst)) != 0) {
+		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
+		    " %s before", errno_name(err), err == ENOSYS ? "process" :
+		    "device pair");
+		return e->why;
+	}
+	return methods[m]->unfit != NULL ? methods[m]->unfit(x) : NULL;
+}
+
+/* splice and sendfile from a file hand the reader page-cache pages. */
+static bool
+shares_pages(enum method_id m, const struct xfer *x)
+{
+	return (m == M_SPLICE || m == M_SENDFILE) &&
+	    x->src->kind == FD_REGULAR &&
+	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET);
+}
+
+static bool
+write_errno(int err)
+{
+	return err == ENOSPC || err == EDQUOT || err == EFBIG ||
+	    err == EPIPE || err == EROFS;
+}
+
+static void
+report_error(const struct xfer *x, const struct mresult *r)
+{
+	enum mside side = r->side;
+
+	if (side == SIDE_BOTH && write_errno(r->err))
+		side = SIDE_WRITE;
+	if (side == SIDE_READ)
+		diag(r->err, "error reading %s", quote(x->src->name));
+	else if (side == SIDE_WRITE)
+		diag(r->err, "error writing %s", quote(x->dst->name));
+	else
+		diag(r->err, "error copying %s to %s", quote_n(0, x->src->name),
+		    quote_n(1, x->dst->name));
+}
+
+/* Every method of the chain refused: only a forced one gets here. */
+static void
+report_exhausted(const struct engine *e, const struct xfer *x)
+{
+	const struct lastfail *l = &e->last;
+	const char *s = quote_n(0, x->src->name), *d = quote_n(1, x->dst->name);
+	const char *m = method_name(l->method);
+	char after[64] = "";
+
+	if (e->conf.reflink == REFLINK_ALWAYS) {
+		if (l->why != NULL)
+			diag(0, "failed to clone %s from %s: %s", d, s, l->why);
+		else
+			diag(l->err, "failed to clone %s from %s", d, s);
+		return;
+	}
+	if (l->bytes > 0)
+		snprintf(after, sizeof(after), " after %jd bytes",
+		    (intmax_t)l->bytes);
+	if (l->why != NULL)
+		diag(0, "cannot copy %s to %s with --method=%s: %s", s, d, m,
+		    l->why);
+	else if (l->err == 0)
+		diag(0, "cannot copy %s to %s with --method=%s%s: %s returned"
+		    " 0 before the end of the source", s, d, m, after, m);
+	else
+		diag(l->err, "cannot copy %s to %s with --method=%s%s: %s", s,
+		    d, m, after, l->call);
+}
+
+static enum mstatus
+attempt(struct engine *e, struct xfer *x, const enum method_id *at,
+    off_t *moved)
+{
+	enum method_id m = at[0];
+	struct mresult r = { .status = M_ERROR };
+	const char *why, *note = NULL;
+
+	if ((why = skip_reason(e, x, m)) != NULL) {
+		if (e->conf.trace)
+			trace("%s: skipped: %s", method_name(m), why);
+		e->last = (struct lastfail){ .method = m, .why = why };
+		return M_UNSUPPORTED;
+	}
+	methods[m]->copy(x, &r);
+	stats_attempt(&e->stats, m, &r);
+	*moved += r.bytes;
+	if (x->len != XFER_TO_EOF)
+		x->len -= r.bytes;
+	if (r.status == M_UNSUPPORTED && r.bytes == 0 &&
+	    probes_remember(e->probes, m, x->src, x->dst, r.err))
+		note = r.err == ENOSYS ? "disabled for this process" :
+		    "remembered for this device pair";
+	if (e->conf.trace)
+		trace_result(m, &r, at[1], shares_pages(m, x), note);
+	if (r.status == M_ERROR)
+		report_error(x, &r);
+	else if (r.status == M_UNSUPPORTED)
+		e->last = (struct lastfail){ .method = m, .err = r.err,
+		    .call = r.call, .bytes = r.bytes };
+	return r.status;
+}
+
+/*
+ * Try each method in turn.  A method hands over at the byte boundary it
+ * reports, and every method uses the descriptors' own offsets, so the
+ * next one continues exactly where the last stopped.
+ */
+static int
+run_chain(struct engine *e, struct xfer *x, const enum method_id *chain,
+    off_t *moved)
+{
+	for (; *chain != M_END; chain++) {
+		switch (attempt(e, x, chain, moved)) {
+		case M_DONE:
+			return 0;
+		case M_ERROR:
+			return -1;
+		case M_UNSUPPORTED:
+			break;
+		}
+	}
+	report_exhausted(e, x);
+	return -1;
+}
+
+static bool
+sparse_applies(const struct engine *e, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	/*
+	 * Skipping a hole leaves zeros only where the destination has no
+	 * bytes yet: past its end, and not with O_APPEND.
+	 */
+	return e->conf.sparse != SPARSE_NEVER && sparse_has_holes(s) &&
+	    d->kind == FD_REGULAR && !d->append && d->st.st_size <= d->offset;
+}
+
+static int
+seek_to(const struct fdinfo *fi, off_t off)
+{
+	if (lseek(fi->fd, off, SEEK_SET) == -1) {
+		diag(errno, "cannot lseek %s", quote(fi->name));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Copy only the data extents, each by the chain, then give the
+ * destination the source's size so a trailing hole stays a hole.
+ */
+static int
+copy_extents(struct engine *e, struct xfer *x, const enum method_id *chain,
+    off_t *moved)
+{
+	const struct fdinfo *s = x->src, *d = x->dst;
+	off_t pos = s->offset, data, hole, end, before;
+	int rc, extents = 0;
+
+	while ((rc = sparse_next(s->fd, pos, &data, &hole)) == 1) {
+		if (seek_to(s, data) == -1 ||
+		    seek_to(d, d->offset + data - s->offset) == -1)
+			return -1;
+		x->len = hole - data;
+		before = *moved;
+		if (run_chain(e, x, chain, moved) == -1)
+			return -1;
+		extents++;
+		pos = data + (*moved - before);
+		if (pos < hole)		/* the source shrank */
+			break;
+	}
+	if (rc == -1) {
+		diag(errno, "cannot lseek %s", quote(s->name));
+		return -1;
+	}
+	if (rc == 0 && (end = lseek(s->fd, 0, SEEK_END)) > pos)
+		pos = end;
+	if (seek_to(s, pos) == -1)
+		return -1;
+	end = d->offset + pos - s->offset;
+	if (ftruncate(d->fd, end) == -1) {
+		diag(errno, "failed to extend %s", quote(d->name));
+		return -1;
+	}
+	if (e->conf.trace)
+		trace("sparse: %d data extent%s, %jd bytes of %jd; holes kept",
+		    extents, extents == 1 ? "" : "s", (intmax_t)*moved,
+		    (intmax_t)(pos - s->offset));
+	return d->owned ? 0 : seek_to(d, end);
+}
+
+static int
+copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
+    off_t *moved)
+{
+	/* A clone keeps the holes by itself; try it on the whole file. */
+	if (chain[0] == M_REFLINK) {
+		if (chain[1] == M_END)
+			return run_chain(e, x, chain, moved);
+		switch (attempt(e, x, chain, moved)) {
+		case M_DONE:
+			return 0;
+		case M_ERROR:
+			return -1;
+		case M_UNSUPPORTED:
+			chain++;
+			break;
+		}
+	}
+	if (e->conf.trace)
+		trace("sparse: %s has holes: copying its data extents",
+		    quote(x->src->name));
+	return copy_extents(e, x, chain, moved);
+}
+
+int
+engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
+{
+	struct xfer x = {
+		.src = src, .dst = dst, .len = XFER_TO_EOF,
+		.chunk = XFER_CHUNK, .io = &e->io,
+	};
+	const enum method_id *chain = chain_for(e, src, dst);
+	off_t moved = 0;
+	int rc;
+
+	if (src->kind == FD_PIPE)
+		grow_pipe(e, src);
+	if (dst->kind == FD_PIPE)
+		grow_pipe(e, dst);
+	x.maybe_more = maybe_more(e, src);
+	if (e->conf.trace)
+		trace_pair(src, dst, chain);
+	if (sparse_applies(e, src, dst))
+		rc = copy_sparse(e, &x, chain, &moved);
+	else
+		rc = run_chain(e, &x, chain, &moved);
+	if (rc == 0)
+		e->stats.files++;
+	e->stats.bytes += moved;
+	return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * engine: copy one source descriptor to one destination descriptor by
+ * the cheapest path the kernel accepts, falling back one step at a time.
+ */
+#ifndef ZCP_ENGINE_H
+#define ZCP_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fdinfo.h"
+#include "method.h"
+#include "report.h"
+
+enum reflink_mode {
+	REFLINK_AUTO,
+	REFLINK_ALWAYS,
+	REFLINK_NEVER
+};
+
+enum sparse_mode {
+	SPARSE_AUTO,
+	SPARSE_ALWAYS,
+	SPARSE_NEVER
+};
+
+struct engine_conf {
+	int			 method;	/* enum method_id, -1: auto */
+	enum reflink_mode	 reflink;
+	enum sparse_mode	 sparse;
+	size_t			 pipe_size;
+	bool			 trace;
+};
+
+struct engine;
+
+struct engine	*engine_new(const struct engine_conf *);
+void		 engine_free(struct engine *);
+int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *);
+const struct stats *engine_stats(const struct engine *);
+
+const char	*method_name(enum method_id);
+int		 method_lookup(const char *);
+size_t		 method_list(char *, size_t, const char *);
+
+#endif

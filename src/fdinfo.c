@@ -1,0 +1,95 @@
+/*
+ * Classify a descriptor once: kind, flags, offset, device, size.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fdinfo.h"
+
+static enum fdkind
+kind_of(mode_t mode)
+{
+	if (S_ISREG(mode))
+		return FD_REGULAR;
+	if (S_ISFIFO(mode))
+		return FD_PIPE;
+	if (S_ISSOCK(mode))
+		return FD_SOCKET;
+	if (S_ISCHR(mode))
+		return FD_CHARDEV;
+	if (S_ISBLK(mode))
+		return FD_BLOCKDEV;
+	if (S_ISDIR(mode))
+		return FD_DIRECTORY;
+	return FD_OTHER;
+}
+
+/*
+ * A descriptor zcp opened itself is at offset 0 with the flags zcp gave
+ * it, so only inherited ones (stdin, stdout) cost the fcntl and lseek.
+ * Returns -1 with errno set when fstat fails.
+ */
+int
+fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
+{
+	int fl;
+
+	fi->fd = fd;
+	fi->name = name;
+	fi->owned = owned;
+	fi->append = fi->nonblock = false;
+	fi->offset = 0;
+	if (fstat(fd, &fi->st) == -1)
+		return -1;
+	fi->kind = kind_of(fi->st.st_mode);
+	if (owned)
+		return 0;
+	if ((fl = fcntl(fd, F_GETFL)) == -1)
+		return -1;
+	fi->append = (fl & O_APPEND) != 0;
+	fi->nonblock = (fl & O_NONBLOCK) != 0;
+	if (fi->kind == FD_REGULAR || fi->kind == FD_BLOCKDEV) {
+		fi->offset = lseek(fd, 0, SEEK_CUR);
+		if (fi->offset == -1)
+			fi->offset = 0;
+	}
+	return 0;
+}
+
+const char *
+fdkind_name(enum fdkind k)
+{
+	static const char *const names[FD_NKINDS] = {
+		[FD_REGULAR] = "regular file",
+		[FD_PIPE] = "pipe",
+		[FD_SOCKET] = "socket",
+		[FD_CHARDEV] = "character device",
+		[FD_BLOCKDEV] = "block device",
+		[FD_DIRECTORY] = "directory",
+		[FD_OTHER] = "unknown file type",
+	};
+
+	return names[k];
+}
+
+/*
+ * What a kernel answer depends on: the filesystem for files, the driver
+ * for devices (/dev/zero and /dev/null share st_dev but not abilities).
+ */
+dev_t
+fdinfo_devkey(const struct fdinfo *fi)
+{
+	if (fi->kind == FD_CHARDEV || fi->kind == FD_BLOCKDEV)
+		return fi->st.st_rdev;
+	return fi->st.st_dev;
+}
+
+bool
+fdinfo_same_file(const struct fdinfo *a, const struct fdinfo *b)
+{
+	return a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
+}

@@ -1,0 +1,38 @@
+/*
+ * fdinfo: what zcp knows about a descriptor, learned once before a copy.
+ */
+#ifndef ZCP_FDINFO_H
+#define ZCP_FDINFO_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <stdbool.h>
+
+enum fdkind {
+	FD_REGULAR,
+	FD_PIPE,		/* pipe or FIFO */
+	FD_SOCKET,
+	FD_CHARDEV,
+	FD_BLOCKDEV,
+	FD_DIRECTORY,
+	FD_OTHER,
+	FD_NKINDS
+};
+
+struct fdinfo {
+	int		 fd;
+	const char	*name;		/* for messages: as the user wrote it */
+	enum fdkind	 kind;
+	bool		 owned;		/* zcp opened it: offset 0, no flags */
+	bool		 append;	/* O_APPEND */
+	bool		 nonblock;	/* O_NONBLOCK */
+	off_t		 offset;	/* at classification; 0 if not seekable */
+	struct stat	 st;
+};
+
+int		 fdinfo_classify(struct fdinfo *, int, const char *, bool);
+const char	*fdkind_name(enum fdkind);
+dev_t		 fdinfo_devkey(const struct fdinfo *);
+bool		 fdinfo_same_file(const struct fdinfo *, const struct fdinfo *);
+
+#endif

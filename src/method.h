@@ -1,0 +1,92 @@
+/*
+ * method: the interface every copy path implements, one file each.
+ *
+ * A method moves bytes from x->src to x->dst using and advancing the
+ * descriptors' own offsets, and answers with one mresult: what it moved,
+ * and whether it finished, could not serve the pair ("unsupported": the
+ * engine tries the next method from the reported byte boundary), or hit
+ * a real error.  Methods neither print nor read options.
+ */
+#ifndef ZCP_METHOD_H
+#define ZCP_METHOD_H
+
+#include <sys/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fdinfo.h"
+
+#define XFER_TO_EOF	((off_t)-1)
+
+enum method_id {
+	M_REFLINK,
+	M_COPY_FILE_RANGE,
+	M_SENDFILE,
+	M_SPLICE,
+	M_READWRITE,
+	M_NMETHODS,
+	M_END = M_NMETHODS
+};
+
+enum mstatus {
+	M_DONE,			/* the source ended, or len bytes moved */
+	M_UNSUPPORTED,		/* try the next method */
+	M_ERROR
+};
+
+enum mside {			/* which end a failure belongs to */
+	SIDE_BOTH,
+	SIDE_READ,
+	SIDE_WRITE
+};
+
+struct mresult {
+	off_t		 bytes;		/* moved to the destination */
+	unsigned long	 calls;		/* data system calls, failed ones too */
+	enum mstatus	 status;
+	int		 err;		/* 0 with M_UNSUPPORTED: a 0 at the start */
+	const char	*call;		/* the call that failed */
+	enum mside	 side;
+};
+
+/* What the engine lends its methods, kept across pairs. */
+struct xio {
+	int		 pipefd[2];	/* splice's intermediate pipe, or -1 */
+	size_t		 pipe_size;	/* capacity to ask for */
+	char		*buf;		/* read/write buffer */
+	size_t		 bufsize;
+};
+
+struct xfer {
+	const struct fdinfo *src, *dst;
+	off_t		 len;		/* bytes to move, or XFER_TO_EOF */
+	off_t		 chunk;		/* most bytes one call may ask for */
+	bool		 maybe_more;	/* a 0 at the start may not mean EOF */
+	struct xio	*io;
+};
+
+struct method {
+	const char	*name;
+	/* Why the method cannot serve this pair at all, or NULL. */
+	const char	*(*unfit)(const struct xfer *);
+	void		 (*copy)(struct xfer *, struct mresult *);
+};
+
+extern const struct method method_reflink;
+extern const struct method method_copy_file_range;
+extern const struct method method_sendfile;
+extern const struct method method_splice;
+extern const struct method method_readwrite;
+
+/* Shared by the methods: method_util.c */
+size_t	 xfer_want(const struct xfer *, off_t);
+bool	 xfer_finished(const struct xfer *, off_t);
+void	 xfer_zero(const struct xfer *, off_t, struct mresult *);
+bool	 errno_unsupported(int);
+void	 xfer_wait(const struct xfer *, enum mside);
+void	 mresult_fail(struct mresult *, int, const char *, enum mside);
+char	*xio_buffer(struct xio *);
+size_t	 write_all(const struct xfer *, const char *, size_t,
+	    struct mresult *);
+
+#endif

@@ -1,0 +1,209 @@
+/*
+ * splice: move pages between descriptors without copying them.  Directly
+ * when either end is a pipe (one call per chunk); otherwise through an
+ * intermediate pipe, which is always drained before the method returns.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "method.h"
+
+static enum mside
+direct_side(const struct xfer *x)
+{
+	bool from_pipe = x->src->kind == FD_PIPE;
+	bool to_pipe = x->dst->kind == FD_PIPE;
+
+	if (from_pipe && !to_pipe)
+		return SIDE_WRITE;
+	if (to_pipe && !from_pipe)
+		return SIDE_READ;
+	return SIDE_BOTH;
+}
+
+static void
+splice_direct(struct xfer *x, struct mresult *r)
+{
+	off_t moved = 0;
+	ssize_t n;
+
+	while (!xfer_finished(x, moved)) {
+		r->calls++;
+		n = splice(x->src->fd, NULL, x->dst->fd, NULL,
+		    xfer_want(x, moved), SPLICE_F_MOVE);
+		if (n > 0) {
+			moved += n;
+			continue;
+		}
+		if (n == 0) {
+			xfer_zero(x, moved, r);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			xfer_wait(x, SIDE_BOTH);
+			continue;
+		}
+		r->bytes = moved;
+		mresult_fail(r, errno, "splice", direct_side(x));
+		return;
+	}
+	r->bytes = moved;
+	r->status = M_DONE;
+}
+
+static void
+pipe_close(struct xio *io)
+{
+	if (io->pipefd[0] == -1)
+		return;
+	(void)close(io->pipefd[0]);
+	(void)close(io->pipefd[1]);
+	io->pipefd[0] = io->pipefd[1] = -1;
+}
+
+/* The intermediate pipe lives as long as the engine: one per process. */
+static int
+pipe_open(struct xio *io)
+{
+	if (io->pipefd[0] != -1)
+		return 0;
+	if (pipe2(io->pipefd, O_CLOEXEC) == -1) {
+		io->pipefd[0] = io->pipefd[1] = -1;
+		return -1;
+	}
+	/* A refusal (EPERM above the limit) leaves the default: fine. */
+	(void)fcntl(io->pipefd[1], F_SETPIPE_SZ, (int)io->pipe_size);
+	return 0;
+}
+
+/*
+ * The out-splice refused after the in-splice filled the pipe: move what
+ * is in the pipe with read/write so the next method starts exactly after
+ * it.  Returns the bytes moved; less than len means a real failure.
+ */
+static size_t
+pipe_rescue(struct xfer *x, size_t len, struct mresult *r)
+{
+	char *buf = xio_buffer(x->io);
+	size_t done = 0, put;
+	ssize_t n;
+
+	if (buf == NULL) {
+		errno = ENOMEM;
+		return 0;
+	}
+	while (done < len) {
+		r->calls++;
+		n = read(x->io->pipefd[0], buf,
+		    len - done < x->io->bufsize ? len - done : x->io->bufsize);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		put = write_all(x, buf, (size_t)n, r);
+		done += put;
+		if (put < (size_t)n)
+			break;
+	}
+	return done;
+}
+
+/* Empty the pipe into x->dst; on failure r says why.  Returns 0 or -1. */
+static int
+pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
+{
+	ssize_t n;
+	size_t saved;
+
+	while (inpipe > 0) {
+		r->calls++;
+		n = splice(x->io->pipefd[0], NULL, x->dst->fd, NULL, inpipe,
+		    SPLICE_F_MOVE);
+		if (n > 0) {
+			inpipe -= (size_t)n;
+			*moved += n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			xfer_wait(x, SIDE_WRITE);
+			continue;
+		}
+		if (n == 0)
+			errno = EIO;
+		mresult_fail(r, errno, "splice", SIDE_WRITE);
+		if (r->status == M_UNSUPPORTED) {
+			saved = pipe_rescue(x, inpipe, r);
+			*moved += (off_t)saved;
+			if (saved == inpipe)
+				return -1;
+			r->status = M_ERROR;
+			r->err = errno;
+			r->call = "write";
+		}
+		pipe_close(x->io);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+splice_via_pipe(struct xfer *x, struct mresult *r)
+{
+	off_t moved = 0;
+	ssize_t n;
+
+	if (pipe_open(x->io) == -1) {
+		mresult_fail(r, errno, "pipe2", SIDE_BOTH);
+		r->status = M_UNSUPPORTED;
+		return;
+	}
+	while (!xfer_finished(x, moved)) {
+		r->calls++;
+		n = splice(x->src->fd, NULL, x->io->pipefd[1], NULL,
+		    xfer_want(x, moved), SPLICE_F_MOVE);
+		if (n > 0) {
+			if (pipe_drain(x, (size_t)n, &moved, r) == -1) {
+				r->bytes = moved;
+				return;
+			}
+			continue;
+		}
+		if (n == 0) {
+			xfer_zero(x, moved, r);
+			return;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			xfer_wait(x, SIDE_READ);
+			continue;
+		}
+		r->bytes = moved;
+		mresult_fail(r, errno, "splice", SIDE_READ);
+		return;
+	}
+	r->bytes = moved;
+	r->status = M_DONE;
+}
+
+static void
+splice_copy(struct xfer *x, struct mresult *r)
+{
+	if (x->src->kind == FD_PIPE || x->dst->kind == FD_PIPE)
+		splice_direct(x, r);
+	else
+		splice_via_pipe(x, r);
+}
+
+const struct method method_splice = {
+	.name = "splice",
+	.unfit = NULL,
+	.copy = splice_copy,
+};

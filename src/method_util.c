@@ -1,0 +1,142 @@
+/*
+ * Helpers every method shares: how much to ask for, what a 0 means,
+ * which errnos mean "unsupported", waiting on non-blocking descriptors.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "method.h"
+
+size_t
+xfer_want(const struct xfer *x, off_t moved)
+{
+	off_t want = x->chunk;
+
+	if (x->len != XFER_TO_EOF && x->len - moved < want)
+		want = x->len - moved;
+	return (size_t)want;
+}
+
+bool
+xfer_finished(const struct xfer *x, off_t moved)
+{
+	return x->len != XFER_TO_EOF && moved >= x->len;
+}
+
+/*
+ * A call returned 0.  That is the end of the source, except at the very
+ * start of one that may hold more than it admits: procfs, sysfs and some
+ * overlayfs files answer 0 to copy_file_range, sendfile or splice while
+ * read() would return data.
+ */
+void
+xfer_zero(const struct xfer *x, off_t moved, struct mresult *r)
+{
+	r->bytes = moved;
+	if (moved == 0 && x->maybe_more) {
+		r->status = M_UNSUPPORTED;
+		r->err = 0;
+	} else
+		r->status = M_DONE;
+}
+
+/*
+ * The one place that says which errnos mean "this path cannot serve the
+ * pair".  EIO, ENOSPC, EDQUOT and ENOMEM are never among them, not even
+ * from FICLONE: GNU cp 9.1 treated some of those as "try read/write"
+ * and coreutils 9.2 had to undo it after it hid data corruption.
+ */
+bool
+errno_unsupported(int err)
+{
+	switch (err) {
+	case ENOSYS:
+	case ENOTTY:
+	case EOPNOTSUPP:
+	case EINVAL:
+	case EBADF:
+	case EXDEV:
+	case ETXTBSY:
+	case EPERM:
+	case EACCES:
+	case ENOENT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+wait_one(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	while (poll(&p, 1, -1) == -1 && errno == EINTR)
+		continue;
+}
+
+/*
+ * EAGAIN from a non-blocking end: wait for each end the failure may
+ * belong to in turn, so a ready source never makes us spin on a full
+ * destination.
+ */
+void
+xfer_wait(const struct xfer *x, enum mside side)
+{
+	if (side != SIDE_WRITE)
+		wait_one(x->src->fd, POLLIN);
+	if (side != SIDE_READ)
+		wait_one(x->dst->fd, POLLOUT);
+}
+
+void
+mresult_fail(struct mresult *r, int err, const char *call, enum mside side)
+{
+	r->status = errno_unsupported(err) ? M_UNSUPPORTED : M_ERROR;
+	r->err = err;
+	r->call = call;
+	r->side = side;
+}
+
+char *
+xio_buffer(struct xio *io)
+{
+	if (io->buf == NULL)
+		io->buf = malloc(io->bufsize);
+	return io->buf;
+}
+
+/*
+ * Write all of buf, waiting out EAGAIN and retrying EINTR.  Returns the
+ * bytes written; fewer than len means failure, with errno set.
+ */
+size_t
+write_all(const struct xfer *x, const char *buf, size_t len,
+    struct mresult *r)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		r->calls++;
+		n = write(x->dst->fd, buf + done, len - done);
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EAGAIN) {
+			xfer_wait(x, SIDE_WRITE);
+			continue;
+		}
+		if (n == 0)
+			errno = EIO;
+		break;
+	}
+	return done;
+}

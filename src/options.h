@@ -1,0 +1,17 @@
+/*
+ * options: the command line, from one table that also makes --help.
+ */
+#ifndef ZCP_OPTIONS_H
+#define ZCP_OPTIONS_H
+
+#include "engine.h"
+
+struct options {
+	struct engine_conf	 engine;
+	int			 noperands;
+	char			**operands;
+};
+
+int	 options_parse(int, char **, struct options *);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * probe: a cache of the kernel's refusals, keyed by method and by the
+ * pair of devices (filesystems, or drivers for device nodes), and of
+ * each filesystem's magic number.
+ */
+#include "config.h"
+
+#include <sys/vfs.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/*
+ * libbsd's RB_GENERATE_STATIC marks its functions __unused, which libbsd
+ * leaves undefined because Linux headers use the name for struct fields;
+ * define it after every system header.
+ */
+#ifndef __unused
+#define __unused	__attribute__((__unused__))
+#endif
+#include <sys/tree.h>
+
+#include "probe.h"
+
+struct refusal {
+	RB_ENTRY(refusal) entry;
+	enum method_id	 method;
+	dev_t		 sdev, ddev;
+	enum fdkind	 skind, dkind;
+	bool		 append;	/* O_APPEND changes the answer */
+	int		 err;
+};
+
+struct fsmagic {
+	RB_ENTRY(fsmagic) entry;
+	dev_t		 dev;
+	long		 magic;
+};
+
+RB_HEAD(refusals, refusal);
+RB_HEAD(fsmagics, fsmagic);
+
+struct probes {
+	struct refusals	 refusals;
+	struct fsmagics	 fsmagics;
+	unsigned	 disabled;	/* methods the kernel lacks (ENOSYS) */
+};
+
+#define CMP(a, b)	((a) < (b) ? -1 : (a) > (b))
+
+static int
+refusal_cmp(struct refusal *a, struct refusal *b)
+{
+	if (a->method != b->method)
+		return CMP(a->method, b->method);
+	if (a->sdev != b->sdev)
+		return CMP(a->sdev, b->sdev);
+	if (a->ddev != b->ddev)
+		return CMP(a->ddev, b->ddev);
+	if (a->skind != b->skind)
+		return CMP(a->skind, b->skind);
+	if (a->dkind != b->dkind)
+		return CMP(a->dkind, b->dkind);
+	return CMP(a->append, b->append);
+}
+
+static int
+fsmagic_cmp(struct fsmagic *a, struct fsmagic *b)
+{
+	return CMP(a->dev, b->dev);
+}
+
+RB_GENERATE_STATIC(refusals, refusal, entry, refusal_cmp)
+RB_GENERATE_STATIC(fsmagics, fsmagic, entry, fsmagic_cmp)
+
+struct probes *
+probes_new(void)
+{
+	struct probes *p = calloc(1, sizeof(*p));
+
+	if (p != NULL) {
+		RB_INIT(&p->refusals);
+		RB_INIT(&p->fsmagics);
+	}
+	return p;
+}
+
+void
+probes_free(struct probes *p)
+{
+	struct refusal *r, *rn;
+	struct fsmagic *f, *fn;
+
+	if (p == NULL)
+		return;
+	RB_FOREACH_SAFE(r, refusals, &p->refusals, rn) {
+		RB_REMOVE(refusals, &p->refusals, r);
+		free(r);
+	}
+	RB_FOREACH_SAFE(f, fsmagics, &p->fsmagics, fn) {
+		RB_REMOVE(fsmagics, &p->fsmagics, f);
+		free(f);
+	}
+	free(p);
+}
+
+static void
+key(struct refusal *k, enum method_id m, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	memset(k, 0, sizeof(*k));
+	k->method = m;
+	k->sdev = fdinfo_devkey(s);
+	k->ddev = fdinfo_devkey(d);
+	k->skind = s->kind;
+	k->dkind = d->kind;
+	k->append = d->append;
+}
+
+/* The errno the kernel gave for this method and pair before, or 0. */
+int
+probes_lookup(struct probes *p, enum method_id m, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	struct refusal k, *r;
+
+	if (p->disabled & (1u << m))
+		return ENOSYS;
+	key(&k, m, s, d);
+	r = RB_FIND(refusals, &p->refusals, &k);
+	return r != NULL ? r->err : 0;
+}
+
+/*
+ * Remember a refusal that holds for the whole device pair.  ENOSYS holds
+ * for the process; ETXTBSY (a swap file) belongs to one file only.
+ * Returns whether it was remembered.
+ */
+bool
+probes_remember(struct probes *p, enum method_id m, const struct fdinfo *s,
+    const struct fdinfo *d, int err)
+{
+	struct refusal *r;
+
+	if (err == ENOSYS) {
+		p->disabled |= 1u << m;
+		return true;
+	}
+	if (err == 0 || err == ETXTBSY)
+		return false;
+	if ((r = malloc(sizeof(*r))) == NULL)
+		return false;
+	key(r, m, s, d);
+	r->err = err;
+	if (RB_INSERT(refusals, &p->refusals, r) != NULL)
+		free(r);
+	return true;
+}
+
+/* The filesystem's magic number (statfs f_type), 0 if unknown. */
+long
+probes_fsmagic(struct probes *p, const struct fdinfo *fi)
+{
+	struct fsmagic k = { .dev = fi->st.st_dev }, *f;
+	struct statfs sfs;
+
+	if ((f = RB_FIND(fsmagics, &p->fsmagics, &k)) != NULL)
+		return f->magic;
+	if (fstatfs(fi->fd, &sfs) == -1)
+		return 0;
+	if ((f = malloc(sizeof(*f))) != NULL) {
+		f->dev = fi->st.st_dev;
+		f->magic = (long)sfs.f_type;
+		RB_INSERT(fsmagics, &p->fsmagics, f);
+	}
+	return (long)sfs.f_type;
+}

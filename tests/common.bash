@@ -1,0 +1,69 @@
+# Shared by every .bats file: paths, assertions, and small fixtures.
+# ZCP, HELPERS and SRCDIR come from make check (AM_TESTS_ENVIRONMENT);
+# running bats by hand from the top of a built tree works too.
+
+: "${ZCP:=$PWD/src/zcp}"
+: "${HELPERS:=$PWD/tests/helpers}"
+: "${SRCDIR:=$PWD}"
+export ZCP HELPERS SRCDIR
+export LC_ALL=C
+
+bats_load_library bats-support 2>/dev/null ||
+	load /usr/lib/bats/bats-support/load.bash
+bats_load_library bats-assert 2>/dev/null ||
+	load /usr/lib/bats/bats-assert/load.bash
+bats_load_library bats-file 2>/dev/null ||
+	load /usr/lib/bats/bats-file/load.bash
+
+# zcp [ARGS...]: the binary under test.
+zcp() { "$ZCP" "$@"; }
+
+# mkdata FILE SIZE: SIZE bytes of incompressible data (SIZE as for head -c).
+mkdata() { head -c "$2" /dev/urandom > "$1"; }
+
+# with_faults SPEC CMD...: run CMD with the fault-injection shim.
+# SPEC is NAME:ACTION:FROM[:COUNT][,...] (see tests/helpers/faultshim.c);
+# injected faults are logged to $FAULT_LOG.
+with_faults() {
+	local spec=$1; shift
+	FAULT_LOG=${FAULT_LOG:-$BATS_TEST_TMPDIR/faults.log}
+	ZCP_FAULT=$spec ZCP_FAULT_LOG=$FAULT_LOG \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$@"
+}
+
+# need_root: skip unless running as root (loop mounts, chattr, ...).
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (loop mounts)"
+}
+
+# loopfs TYPE SIZE DIR: mount a fresh TYPE filesystem of SIZE on DIR from
+# a loop image, or skip saying why.  Unmounted by loopfs_cleanup.
+loopfs() {
+	local type=$1 size=$2 dir=$3 img=$BATS_TEST_TMPDIR/$type.img mkfs
+	need_root
+	case $type in
+	xfs) mkfs="mkfs.xfs -q -m reflink=1" ;;
+	btrfs) mkfs="mkfs.btrfs -q" ;;
+	ext4) mkfs="mkfs.ext4 -q -F" ;;
+	*) mkfs="mkfs.$type" ;;
+	esac
+	command -v "${mkfs%% *}" >/dev/null ||
+		skip "${mkfs%% *} not installed"
+	truncate -s "$size" "$img"
+	$mkfs "$img" >/dev/null 2>&1 || skip "$mkfs failed"
+	mkdir -p "$dir"
+	mount -o loop "$img" "$dir" 2>/dev/null ||
+		skip "cannot mount a $type loop image here"
+	echo "$dir" >> "$BATS_TEST_TMPDIR/.mounts"
+}
+
+loopfs_cleanup() {
+	local m
+	[ -f "$BATS_TEST_TMPDIR/.mounts" ] || return 0
+	while read -r m; do
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done < "$BATS_TEST_TMPDIR/.mounts"
+	rm -f "$BATS_TEST_TMPDIR/.mounts"
+}
