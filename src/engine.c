@@ -216,7 +216,7 @@ chain_for(const struct engine *e, const struct fdinfo *s,
  * Never shrink one; a refusal (EPERM over the limit, EBUSY) is fine.
  */
 static void
-grow_pipe(const struct engine *e, const struct fdinfo *fi)
+grow_pipe(const struct engine *e, const struct fdinfo *fi, const char *role)
 {
 	int cur = fcntl(fi->fd, F_GETPIPE_SZ);
 
@@ -224,11 +224,11 @@ grow_pipe(const struct engine *e, const struct fdinfo *fi)
 		return;
 	if (fcntl(fi->fd, F_SETPIPE_SZ, (int)e->conf.pipe_size) == -1) {
 		if (e->conf.trace)
-			trace("%s: pipe capacity %d bytes; growing to %zu: %s",
-			    quote(fi->name), cur, e->conf.pipe_size,
-			    strerror(errno));
+			trace("%s %s: pipe capacity %d bytes; growing it to %zu:"
+			    " %s", role, quote(fi->name), cur,
+			    e->conf.pipe_size, strerror(errno));
 	} else if (e->conf.trace)
-		trace("%s: pipe capacity %d bytes, grown to %d",
+		trace("%s %s: pipe capacity %d bytes, grown to %d", role,
 		    quote(fi->name), cur, fcntl(fi->fd, F_GETPIPE_SZ));
 }
 
@@ -485,9 +485,9 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 	int rc;
 
 	if (src->kind == FD_PIPE)
-		grow_pipe(e, src);
+		grow_pipe(e, src, "source");
 	if (dst->kind == FD_PIPE)
-		grow_pipe(e, dst);
+		grow_pipe(e, dst, "destination");
 	x.maybe_more = maybe_more(e, src);
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);

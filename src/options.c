@@ -171,8 +171,9 @@ parse_pipe_size(const char *arg, size_t *size)
 {
 	uint64_t v;
 
-	if (expand_number(arg, &v) == -1 || v == 0) {
-		if (errno == ERANGE)
+	/* strtoumax, under expand_number, would wrap "-5" around. */
+	if (*arg == '-' || expand_number(arg, &v) == -1 || v == 0) {
+		if (*arg != '-' && errno == ERANGE)
 			diag(EOVERFLOW, "invalid pipe size: %s", quote(arg));
 		else
 			diag(0, "invalid pipe size: %s", quote(arg));
