@@ -65,7 +65,7 @@ path_join(const char *dir, const char *name)
 static int
 copy_top(struct ctx *c, const char *src, const char *dst)
 {
-	struct loc s = { AT_FDCWD, src, src }, d = { AT_FDCWD, dst, dst };
+	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
 
 	c->top_src = src;
 	c->top_dst = dst;
@@ -154,7 +154,7 @@ fix_parents(struct ctx *c, struct parent *v, size_t n)
 	int rc = 0;
 
 	while (n-- > 0) {
-		struct loc d = { AT_FDCWD, v[n].dst, v[n].dst };
+		struct loc d = LOC_CWD(v[n].dst);
 		mode_t want = (v[n].st.st_mode & 0777) & ~c->umask;
 
 		if (v[n].dst == NULL)
@@ -258,6 +258,7 @@ cp_main(struct ctx *c, int n, char **ops)
 	}
 	if (target == NULL)
 		return copy_top(c, ops[0], ops[1]);
+	c->many = nsrc > 1;
 	for (i = 0; i < nsrc; i++)
 		if (copy_into(c, ops[i], target) == -1)
 			rc = -1;

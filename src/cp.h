@@ -65,7 +65,12 @@ struct loc {
 	int		 dirfd;
 	const char	*name;
 	const char	*path;
+	dev_t		 dirdev;	/* dirfd's device, 0 if unknown */
 };
+
+/* A name as given on the command line, relative to the working dir. */
+#define LOC_CWD(p)	((struct loc){ .dirfd = AT_FDCWD, .name = (p), \
+			    .path = (p) })
 
 struct ctx {
 	const struct cpopts	*o;
@@ -78,6 +83,7 @@ struct ctx {
 	const char		*top_dst;
 	dev_t			 top_dev;
 	bool			 std_closed[2];	/* started without fd 0, 1 */
+	bool			 many;		/* two or more sources */
 };
 
 int	 cp_main(struct ctx *, int, char **);

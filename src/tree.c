@@ -205,13 +205,15 @@ backup_path(const struct loc *d, const char *backup)
 	return p;
 }
 
+/* Returns the descriptor; *created says whether it is a new file. */
 static int
 open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
-    bool have_dst)
+    bool have_dst, bool *created)
 {
 	struct stat lst;
 	int fd, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
 
+	*created = false;
 	if (have_dst) {
 		if ((fd = openat(d->dirfd, d->name, fl)) != -1)
 			return fd;
@@ -227,8 +229,10 @@ open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
 	}
 	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL,
 	    sst->st_mode & 0777);
-	if (fd != -1)
+	if (fd != -1) {
+		*created = true;
 		return fd;
+	}
 	if (errno == EEXIST && fstatat(d->dirfd, d->name, &lst,
 	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 		diag(0, "not writing through dangling symlink %s",
@@ -245,6 +249,7 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool have_dst, bool cmdline)
 {
 	struct fdinfo si, di;
+	bool created;
 	int sfd, dfd, rc = 0;
 
 	sfd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
@@ -264,18 +269,23 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		close(sfd);
 		return -1;
 	}
-	if ((dfd = open_dest(c, d, sst, have_dst)) == -1) {
+	if ((dfd = open_dest(c, d, sst, have_dst, &created)) == -1) {
 		close(sfd);
 		return -1;
 	}
-	if (fdinfo_classify(&di, dfd, d->path, true) == -1) {
+	/* A file made with O_EXCL is empty and cannot be the source. */
+	if (created && d->dirdev != 0 && !c->many)
+		fdinfo_created(&di, dfd, d->path, d->dirdev,
+		    sst->st_mode & 0777);
+	else if (fdinfo_classify(&di, dfd, d->path, true) == -1) {
 		diag(errno, "cannot fstat %s", quote(d->path));
 		rc = -1;
 	} else if (fdinfo_same_file(&si, &di)) {
 		diag(0, "%s and %s are the same file", quote_n(0, s->path),
 		    quote_n(1, d->path));
 		rc = -1;
-	} else if (!c->o->attr_only) {
+	}
+	if (rc == 0 && !c->o->attr_only) {
 		/* Truncate only now that it is known not to be the source. */
 		if (di.kind == FD_REGULAR && di.st.st_size > 0 &&
 		    ftruncate(dfd, 0) == -1) {
@@ -288,7 +298,8 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		}
 	}
 	if (rc == 0) {
-		seen_made(c->seen, di.st.st_dev, di.st.st_ino);
+		if (c->many)
+			seen_made(c->seen, di.st.st_dev, di.st.st_ino);
 		if (meta_xattrs(c, s, sfd, d, dfd) == -1)
 			rc = -1;
 		if (meta_preserve(c, d, dfd, sst, 0) == -1)
@@ -401,7 +412,7 @@ fail:
 
 static int
 copy_children(struct ctx *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd)
+    const struct loc *d, int dfd, dev_t ddev)
 {
 	struct entry *v;
 	size_t i, n;
@@ -423,8 +434,8 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 	for (i = 0; i < n; i++) {
 		char *sp = path_join(s->path, v[i].name);
 		char *dp = path_join(d->path, v[i].name);
-		struct loc cs = { sfd, v[i].name, sp }, cd = { dfd, v[i].name,
-		    dp };
+		struct loc cs = { sfd, v[i].name, sp, 0 },
+		    cd = { dfd, v[i].name, dp, ddev };
 
 		if (sp == NULL || dp == NULL) {
 			diag(ENOMEM, "cannot copy %s", quote(s->path));
@@ -485,7 +496,7 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	    O_CLOEXEC | (follows(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
 		rc = -1;
-	} else if (copy_children(c, s, sfd, d, dfd) == -1)
+	} else if (copy_children(c, s, sfd, d, dfd, dst.st_dev) == -1)
 		rc = -1;
 
 	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1)
@@ -652,7 +663,7 @@ stdio_same(const struct fdinfo *s, const struct fdinfo *d)
 static int
 stdio_source(struct ctx *c, const char *name, struct fdinfo *si)
 {
-	struct loc s = { AT_FDCWD, name, name };
+	struct loc s = LOC_CWD(name);
 	struct stat st;
 	int fd;
 
@@ -700,7 +711,7 @@ static int
 stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
     struct fdinfo *di)
 {
-	struct loc s = { AT_FDCWD, "-", "-" }, d = { AT_FDCWD, name, name };
+	struct loc s = LOC_CWD("-"), d = LOC_CWD(name);
 	bool have_dst, from_backup = false;
 	char *backup = NULL, *bpath;
 	struct stat dst;
@@ -725,7 +736,7 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
 	free(bpath);
 	free(backup);
 	fd = open_dest(c, &d, &(struct stat){ .st_mode = si->kind ==
-	    FD_REGULAR ? si->st.st_mode : 0666 }, have_dst);
+	    FD_REGULAR ? si->st.st_mode : 0666 }, have_dst, &(bool){ false });
 	if (fd == -1)
 		return -1;
 	if (fdinfo_classify(di, fd, name, true) == -1) {
@@ -757,8 +768,8 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 			rc = -1;
 			goto out;
 		}
-		verbose(c, &(struct loc){ AT_FDCWD, src, src },
-		    &(struct loc){ AT_FDCWD, dst, dst }, NULL);
+		verbose(c, &LOC_CWD(src),
+		    &LOC_CWD(dst), NULL);
 	} else if ((rc = stdio_dest(c, &si, dst, &di)) != 0) {
 		rc = rc > 0 ? 0 : -1;
 		goto out;
