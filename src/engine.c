@@ -285,10 +285,8 @@ write_errno(int err)
 static void
 report_error(const struct xfer *x, const struct mresult *r)
 {
-	enum mside side = r->side;
+	enum mside side = write_errno(r->err) ? SIDE_WRITE : r->side;
 
-	if (side == SIDE_BOTH && write_errno(r->err))
-		side = SIDE_WRITE;
 	if (side == SIDE_READ)
 		diag(r->err, "error reading %s", quote(x->src->name));
 	else if (side == SIDE_WRITE)
@@ -486,6 +484,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 	off_t moved = 0;
 	int rc;
 
+	if (e->conf.trace)
+		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)
 		grow_pipe(e, src, "source");
 	if (dst->kind == FD_PIPE)
@@ -493,8 +493,6 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 	x.maybe_more = maybe_more(e, src);
 	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
 	    !dst->append;
-	if (e->conf.trace)
-		trace_pair(src, dst, chain);
 	if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, &moved);
 	else

@@ -84,33 +84,44 @@ pipe_open(struct xio *io)
 /*
  * The out-splice refused after the in-splice filled the pipe: move what
  * is in the pipe with read/write so the next method starts exactly after
- * it.  Returns the bytes moved; less than len means a real failure.
+ * it.  Returns 0, or -1 with r saying which call failed.
  */
-static size_t
-pipe_rescue(struct xfer *x, size_t len, struct mresult *r)
+static int
+pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 {
 	char *buf = xio_buffer(x->io);
-	size_t done = 0, put;
+	size_t put, want;
 	ssize_t n;
 
 	if (buf == NULL) {
-		errno = ENOMEM;
-		return 0;
+		r->err = ENOMEM;
+		r->call = "malloc";
+		return -1;
 	}
-	while (done < len) {
+	while (len > 0) {
+		want = len < x->io->bufsize ? len : x->io->bufsize;
 		r->calls++;
-		n = read(x->io->pipefd[0], buf,
-		    len - done < x->io->bufsize ? len - done : x->io->bufsize);
+		n = read(x->io->pipefd[0], buf, want);
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
+		if (n <= 0) {
+			/* The pipe holds len bytes: a 0 here is a lie. */
+			r->err = n == 0 ? EIO : errno;
+			r->call = "read";
+			r->side = SIDE_BOTH;
+			return -1;
+		}
 		put = write_all(x, buf, (size_t)n, r);
-		done += put;
-		if (put < (size_t)n)
-			break;
+		*moved += (off_t)put;
+		len -= put;
+		if (put < (size_t)n) {
+			r->err = errno;
+			r->call = "write";
+			r->side = SIDE_WRITE;
+			return -1;
+		}
 	}
-	return done;
+	return 0;
 }
 
 /* Empty the pipe into x->dst; on failure r says why.  Returns 0 or -1. */
@@ -118,7 +129,6 @@ static int
 pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 {
 	ssize_t n;
-	size_t saved;
 
 	while (inpipe > 0) {
 		r->calls++;
@@ -139,13 +149,9 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 			errno = EIO;
 		mresult_fail(r, errno, "splice", SIDE_WRITE);
 		if (r->status == M_UNSUPPORTED) {
-			saved = pipe_rescue(x, inpipe, r);
-			*moved += (off_t)saved;
-			if (saved == inpipe)
+			if (pipe_rescue(x, inpipe, moved, r) == 0)
 				return -1;
 			r->status = M_ERROR;
-			r->err = errno;
-			r->call = "write";
 		}
 		pipe_close(x->io);
 		return -1;

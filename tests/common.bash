@@ -41,7 +41,8 @@ need_root() {
 # loopfs TYPE SIZE DIR: mount a fresh TYPE filesystem of SIZE on DIR from
 # a loop image, or skip saying why.  Unmounted by loopfs_cleanup.
 loopfs() {
-	local type=$1 size=$2 dir=$3 img=$BATS_TEST_TMPDIR/$type.img mkfs
+	local type=$1 size=$2 dir=$3
+	local img=$BATS_TEST_TMPDIR/$type.img mkfs
 	need_root
 	case $type in
 	xfs) mkfs="mkfs.xfs -q -m reflink=1" ;;

@@ -1,0 +1,564 @@
+/*
+ * faultshim: an LD_PRELOAD library that makes the data system calls zcp
+ * relies on fail on demand, so the tests can prove every fallback and
+ * every error path without a kernel that misbehaves.
+ *
+ *	ZCP_FAULT=SPEC[,SPEC...]	SPEC is NAME[@FD]:ACTION:FROM[:COUNT]
+ *	ZCP_FAULT_LOG=FILE		one line per injected fault
+ *
+ * NAME	  ficlone (ioctl FICLONE only; every other ioctl passes through
+ *	  untouched), copy_file_range, sendfile (sendfile64 too), splice,
+ *	  read, write.
+ * @FD	  count and fault only the calls that involve descriptor FD: the
+ *	  fd of read and write, either end of the others (FICLONE: the
+ *	  destination or the source).
+ * ACTION an errno name (EIO, EXDEV, ENOSPC, ... or a number): return -1
+ *	  with that errno without making the call; "short": make the call
+ *	  with the length cut to min(len, 7), an odd size on purpose (not
+ *	  for ficlone, which has no length); "zero": return 0 without
+ *	  making the call (for ficlone that is a fake success).
+ * FROM	  the 1-based index, among the calls this spec counts, of the first
+ *	  one faulted.  Every call the program makes is counted, faulted or
+ *	  passed through; specs without @FD on one NAME count alike.
+ * COUNT  how many consecutive calls are faulted: 1 by default, 0 for
+ *	  every call from FROM on.
+ *
+ * Several specs may name one call ("copy_file_range:short:1,
+ * copy_file_range:EXDEV:2"); the first one whose window holds the call
+ * wins.  Each injected fault appends "NAME ACTION #INDEX" (NAME and
+ * ACTION as written in the spec) to ZCP_FAULT_LOG, opened with O_APPEND
+ * for each line so that the program's own descriptors, stdio and errno
+ * are left alone.  A spec that does not parse ends the program with
+ * status 125 and a message on stderr: a typo must not pass as "the
+ * fault did not matter".
+ *
+ * The environment is parsed once, from the constructor; the hot path
+ * neither allocates nor calls stdio.  Not thread-safe: zcp is not
+ * threaded.
+ */
+#define _GNU_SOURCE
+#undef _FORTIFY_SOURCE
+
+#include <sys/ioctl.h>
+#include <sys/sendfile.h>
+#include <sys/syscall.h>
+#include <linux/fs.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_SPECS	32
+#define SHORT_LEN	((size_t)7)
+#define EXIT_BADSPEC	125
+
+enum call {
+	C_FICLONE,
+	C_COPY_FILE_RANGE,
+	C_SENDFILE,
+	C_SPLICE,
+	C_READ,
+	C_WRITE,
+	C_NCALLS
+};
+
+static const char *const call_names[C_NCALLS] = {
+	[C_FICLONE] = "ficlone",
+	[C_COPY_FILE_RANGE] = "copy_file_range",
+	[C_SENDFILE] = "sendfile",
+	[C_SPLICE] = "splice",
+	[C_READ] = "read",
+	[C_WRITE] = "write",
+};
+
+enum action {
+	A_ERRNO,
+	A_SHORT,
+	A_ZERO
+};
+
+struct spec {
+	enum call	 call;
+	int		 fd;		/* -1: any descriptor */
+	enum action	 action;
+	int		 err;
+	unsigned long	 from, count;	/* count 0: no end */
+	unsigned long	 seen;		/* calls counted so far */
+	char		 name[32];	/* as written, for the log */
+	char		 act[24];
+};
+
+static struct spec specs[MAX_SPECS];
+static int nspecs;
+static const char *logpath;
+static bool ready;
+
+static int	(*real_ioctl)(int, unsigned long, ...);
+static ssize_t	(*real_copy_file_range)(int, off64_t *, int, off64_t *,
+		    size_t, unsigned int);
+static ssize_t	(*real_sendfile)(int, int, off_t *, size_t);
+static ssize_t	(*real_sendfile64)(int, int, off64_t *, size_t);
+static ssize_t	(*real_splice)(int, off64_t *, int, off64_t *, size_t,
+		    unsigned int);
+static ssize_t	(*real_read)(int, void *, size_t);
+static ssize_t	(*real_write)(int, const void *, size_t);
+
+static const struct {
+	const char	*name;
+	int		 value;
+} errnos[] = {
+	{ "EPERM", EPERM }, { "ENOENT", ENOENT }, { "ESRCH", ESRCH },
+	{ "EINTR", EINTR }, { "EIO", EIO }, { "ENXIO", ENXIO },
+	{ "E2BIG", E2BIG }, { "EBADF", EBADF }, { "EAGAIN", EAGAIN },
+	{ "EWOULDBLOCK", EWOULDBLOCK }, { "ENOMEM", ENOMEM },
+	{ "EACCES", EACCES }, { "EFAULT", EFAULT }, { "EBUSY", EBUSY },
+	{ "EEXIST", EEXIST }, { "EXDEV", EXDEV }, { "ENODEV", ENODEV },
+	{ "ENOTDIR", ENOTDIR }, { "EISDIR", EISDIR }, { "EINVAL", EINVAL },
+	{ "ENFILE", ENFILE }, { "EMFILE", EMFILE }, { "ENOTTY", ENOTTY },
+	{ "ETXTBSY", ETXTBSY }, { "EFBIG", EFBIG }, { "ENOSPC", ENOSPC },
+	{ "ESPIPE", ESPIPE }, { "EROFS", EROFS }, { "EMLINK", EMLINK },
+	{ "EPIPE", EPIPE }, { "ERANGE", ERANGE }, { "ENOSYS", ENOSYS },
+	{ "EOVERFLOW", EOVERFLOW }, { "EOPNOTSUPP", EOPNOTSUPP },
+	{ "ENOTSUP", ENOTSUP }, { "ECONNRESET", ECONNRESET },
+	{ "ENOTCONN", ENOTCONN }, { "ETIMEDOUT", ETIMEDOUT },
+	{ "ESTALE", ESTALE }, { "EDQUOT", EDQUOT },
+	{ "ENOTRECOVERABLE", ENOTRECOVERABLE }, { "ENOLINK", ENOLINK },
+	{ "ENOTSOCK", ENOTSOCK }, { "EREMOTEIO", EREMOTEIO },
+};
+
+/* Raw system calls: the shim's own output must not be counted. */
+static void
+put(int fd, const char *s, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = syscall(SYS_write, fd, s, len);
+		if (n <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			return;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+puts2(const char *s)
+{
+	put(STDERR_FILENO, s, strlen(s));
+}
+
+static void
+bad_spec(const char *spec, size_t len, const char *why)
+{
+	puts2("faultshim: bad ZCP_FAULT spec '");
+	put(STDERR_FILENO, spec, len);
+	puts2("': ");
+	puts2(why);
+	puts2("\n");
+	_exit(EXIT_BADSPEC);
+}
+
+/* A decimal number filling [s, end); false if there is none. */
+static bool
+parse_ulong(const char *s, const char *end, unsigned long *v)
+{
+	unsigned long n = 0;
+
+	if (s == end)
+		return false;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9' || n > (~0ul - 9) / 10)
+			return false;
+		n = n * 10 + (unsigned long)(*s - '0');
+	}
+	*v = n;
+	return true;
+}
+
+static bool
+field_is(const char *s, const char *end, const char *word)
+{
+	size_t len = strlen(word);
+
+	return (size_t)(end - s) == len && memcmp(s, word, len) == 0;
+}
+
+static bool
+parse_errno(const char *s, const char *end, int *err)
+{
+	unsigned long n;
+	size_t i;
+
+	for (i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
+		if (field_is(s, end, errnos[i].name)) {
+			*err = errnos[i].value;
+			return true;
+		}
+	if (parse_ulong(s, end, &n) && n > 0 && n < 4096) {
+		*err = (int)n;
+		return true;
+	}
+	return false;
+}
+
+static void
+copy_field(char *dst, size_t size, const char *s, const char *end)
+{
+	size_t len = (size_t)(end - s);
+
+	if (len >= size)
+		len = size - 1;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+/* NAME[@FD] */
+static void
+parse_name(struct spec *sp, const char *spec, size_t slen, const char *s,
+    const char *end)
+{
+	const char *at = memchr(s, '@', (size_t)(end - s));
+	unsigned long fd;
+	int c;
+
+	copy_field(sp->name, sizeof(sp->name), s, end);
+	sp->fd = -1;
+	if (at != NULL) {
+		if (!parse_ulong(at + 1, end, &fd) || fd > 1u << 20)
+			bad_spec(spec, slen, "@FD wants a descriptor number");
+		sp->fd = (int)fd;
+		end = at;
+	}
+	for (c = 0; c < C_NCALLS; c++)
+		if (field_is(s, end, call_names[c])) {
+			sp->call = (enum call)c;
+			return;
+		}
+	bad_spec(spec, slen, "NAME is one of ficlone, copy_file_range,"
+	    " sendfile, splice, read, write");
+}
+
+static void
+parse_action(struct spec *sp, const char *spec, size_t slen, const char *s,
+    const char *end)
+{
+	copy_field(sp->act, sizeof(sp->act), s, end);
+	if (field_is(s, end, "short")) {
+		if (sp->call == C_FICLONE)
+			bad_spec(spec, slen, "FICLONE has no length to cut");
+		sp->action = A_SHORT;
+	} else if (field_is(s, end, "zero"))
+		sp->action = A_ZERO;
+	else if (parse_errno(s, end, &sp->err))
+		sp->action = A_ERRNO;
+	else
+		bad_spec(spec, slen, "ACTION is an errno name, short or zero");
+}
+
+/* One NAME[@FD]:ACTION:FROM[:COUNT] in [spec, spec + slen). */
+static void
+parse_spec(const char *spec, size_t slen)
+{
+	const char *f[5], *end = spec + slen, *p;
+	struct spec *sp;
+	int nf = 0;
+
+	if (nspecs == MAX_SPECS)
+		bad_spec(spec, slen, "too many specs");
+	f[nf++] = spec;
+	for (p = spec; p < end; p++)
+		if (*p == ':') {
+			if (nf == 4)
+				bad_spec(spec, slen, "too many fields");
+			f[nf++] = p + 1;
+		}
+	if (nf < 3)
+		bad_spec(spec, slen, "want NAME:ACTION:FROM[:COUNT]");
+	f[nf] = end + 1;
+	sp = &specs[nspecs];
+	memset(sp, 0, sizeof(*sp));
+	parse_name(sp, spec, slen, f[0], f[1] - 1);
+	parse_action(sp, spec, slen, f[1], f[2] - 1);
+	if (!parse_ulong(f[2], f[3] - 1, &sp->from) || sp->from == 0)
+		bad_spec(spec, slen, "FROM is a call number, from 1");
+	sp->count = 1;
+	if (nf == 4 && !parse_ulong(f[3], end, &sp->count))
+		bad_spec(spec, slen, "COUNT is a number, 0 for no end");
+	nspecs++;
+}
+
+static void
+resolve(void)
+{
+	real_ioctl = (int (*)(int, unsigned long, ...))
+	    dlsym(RTLD_NEXT, "ioctl");
+	real_copy_file_range = (ssize_t (*)(int, off64_t *, int, off64_t *,
+	    size_t, unsigned int))dlsym(RTLD_NEXT, "copy_file_range");
+	real_sendfile = (ssize_t (*)(int, int, off_t *, size_t))
+	    dlsym(RTLD_NEXT, "sendfile");
+	real_sendfile64 = (ssize_t (*)(int, int, off64_t *, size_t))
+	    dlsym(RTLD_NEXT, "sendfile64");
+	real_splice = (ssize_t (*)(int, off64_t *, int, off64_t *, size_t,
+	    unsigned int))dlsym(RTLD_NEXT, "splice");
+	real_read = (ssize_t (*)(int, void *, size_t))
+	    dlsym(RTLD_NEXT, "read");
+	real_write = (ssize_t (*)(int, const void *, size_t))
+	    dlsym(RTLD_NEXT, "write");
+}
+
+__attribute__((constructor)) static void
+faultshim_init(void)
+{
+	const char *env, *p, *comma;
+
+	if (ready)
+		return;
+	ready = true;
+	resolve();
+	logpath = getenv("ZCP_FAULT_LOG");
+	if (logpath != NULL && *logpath == '\0')
+		logpath = NULL;
+	if ((env = getenv("ZCP_FAULT")) == NULL)
+		return;
+	for (p = env; *p != '\0'; p = comma + 1) {
+		if ((comma = strchr(p, ',')) == NULL)
+			comma = p + strlen(p);
+		if (comma > p)
+			parse_spec(p, (size_t)(comma - p));
+		if (*comma == '\0')
+			break;
+	}
+}
+
+/* A missing function: behave like a libc without it. */
+static void
+missing(void)
+{
+	static const char msg[] = "faultshim: real function not found\n";
+
+	put(STDERR_FILENO, msg, sizeof(msg) - 1);
+	errno = ENOSYS;
+}
+
+static char *
+put_ulong(char *p, unsigned long n)
+{
+	char tmp[24];
+	int i = 0;
+
+	do
+		tmp[i++] = (char)('0' + n % 10);
+	while ((n /= 10) > 0);
+	while (i > 0)
+		*p++ = tmp[--i];
+	return p;
+}
+
+static void
+log_fault(const struct spec *sp)
+{
+	char line[96], *p = line;
+	size_t n;
+	int fd, saved = errno;
+
+	if (logpath == NULL)
+		return;
+	n = strlen(sp->name);
+	memcpy(p, sp->name, n);
+	p += n;
+	*p++ = ' ';
+	n = strlen(sp->act);
+	memcpy(p, sp->act, n);
+	p += n;
+	*p++ = ' ';
+	*p++ = '#';
+	p = put_ulong(p, sp->seen);
+	*p++ = '\n';
+	fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd != -1) {
+		put(fd, line, (size_t)(p - line));
+		(void)close(fd);
+	}
+	errno = saved;
+}
+
+/*
+ * Count this call for every spec it matches; the fault to inject, or
+ * NULL to make the call as asked.
+ */
+static const struct spec *
+fault_for(enum call c, int fd1, int fd2)
+{
+	const struct spec *hit = NULL;
+	struct spec *sp;
+	int i;
+
+	if (!ready)
+		faultshim_init();
+	for (i = 0; i < nspecs; i++) {
+		sp = &specs[i];
+		if (sp->call != c || (sp->fd != -1 && sp->fd != fd1 &&
+		    sp->fd != fd2))
+			continue;
+		sp->seen++;
+		if (hit == NULL && sp->seen >= sp->from &&
+		    (sp->count == 0 || sp->seen - sp->from < sp->count))
+			hit = sp;
+	}
+	if (hit != NULL)
+		log_fault(hit);
+	return hit;
+}
+
+/*
+ * What an errno or zero fault returns (true: *rc is it), or the length
+ * a short one leaves.
+ */
+static bool
+inject(const struct spec *sp, ssize_t *rc, size_t *len)
+{
+	if (sp == NULL)
+		return false;
+	switch (sp->action) {
+	case A_ERRNO:
+		errno = sp->err;
+		*rc = -1;
+		return true;
+	case A_ZERO:
+		*rc = 0;
+		return true;
+	case A_SHORT:
+		if (len != NULL && *len > SHORT_LEN)
+			*len = SHORT_LEN;
+		break;
+	}
+	return false;
+}
+
+int
+ioctl(int fd, unsigned long request, ...)
+{
+	va_list ap;
+	void *arg;
+	ssize_t rc;
+
+	/* Every ioctl glibc knows takes at most one argument. */
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+	if (!ready)
+		faultshim_init();
+	if (request == FICLONE &&
+	    inject(fault_for(C_FICLONE, fd, (int)(long)arg), &rc, NULL))
+		return (int)rc;
+	if (real_ioctl == NULL) {
+		missing();
+		return -1;
+	}
+	return real_ioctl(fd, request, arg);
+}
+
+ssize_t
+copy_file_range(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out,
+    size_t len, unsigned int flags)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_COPY_FILE_RANGE, fd_in, fd_out), &rc, &len))
+		return rc;
+	if (real_copy_file_range == NULL) {
+		missing();
+		return -1;
+	}
+	return real_copy_file_range(fd_in, off_in, fd_out, off_out, len,
+	    flags);
+}
+
+ssize_t
+sendfile(int out_fd, int in_fd, off_t *offset, size_t count)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_SENDFILE, out_fd, in_fd), &rc, &count))
+		return rc;
+	if (real_sendfile == NULL) {
+		missing();
+		return -1;
+	}
+	return real_sendfile(out_fd, in_fd, offset, count);
+}
+
+ssize_t
+sendfile64(int out_fd, int in_fd, off64_t *offset, size_t count)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_SENDFILE, out_fd, in_fd), &rc, &count))
+		return rc;
+	if (real_sendfile64 == NULL) {
+		missing();
+		return -1;
+	}
+	return real_sendfile64(out_fd, in_fd, offset, count);
+}
+
+ssize_t
+splice(int fd_in, off64_t *off_in, int fd_out, off64_t *off_out,
+    size_t len, unsigned int flags)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_SPLICE, fd_in, fd_out), &rc, &len))
+		return rc;
+	if (real_splice == NULL) {
+		missing();
+		return -1;
+	}
+	return real_splice(fd_in, off_in, fd_out, off_out, len, flags);
+}
+
+ssize_t
+read(int fd, void *buf, size_t len)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_READ, fd, fd), &rc, &len))
+		return rc;
+	if (real_read == NULL) {
+		missing();
+		return -1;
+	}
+	return real_read(fd, buf, len);
+}
+
+/* What read() becomes in a program built with _FORTIFY_SOURCE. */
+ssize_t	__read_chk(int, void *, size_t, size_t);
+
+ssize_t
+__read_chk(int fd, void *buf, size_t len, size_t buflen)
+{
+	if (len > buflen)
+		abort();
+	return read(fd, buf, len);
+}
+
+ssize_t
+write(int fd, const void *buf, size_t len)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_WRITE, fd, fd), &rc, &len))
+		return rc;
+	if (real_write == NULL) {
+		missing();
+		return -1;
+	}
+	return real_write(fd, buf, len);
+}
