@@ -51,6 +51,7 @@ struct cpopts {
 	enum backup	 backup;
 	const char	*suffix;
 	bool		 keep_mode;
+	bool		 no_mode;	/* --no-preserve=mode: default modes */
 	bool		 keep_owner;
 	bool		 keep_times;
 	bool		 keep_links;

@@ -85,6 +85,8 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 	mode_t mode = st->st_mode & 07777;
 	int rc = 0, owned = 1;
 
+	if (!c->o->keep_times && !c->o->keep_owner && !c->o->keep_mode)
+		return 0;
 	if (c->o->keep_times && keep_times(d, fd, st) == -1)
 		rc = -1;
 	if (c->o->keep_owner) {

@@ -348,8 +348,10 @@ preserve(struct options *o, struct pstate *ps, const char *list, bool on,
 			rc = -1;
 			break;
 		}
-		if (i == P_MODE || i == P_ALL)
+		if (i == P_MODE || i == P_ALL) {
 			cp->keep_mode = on;
+			cp->no_mode = !on;
+		}
 		if (i == P_TIMES || i == P_ALL)
 			cp->keep_times = on;
 		if (i == P_OWNER || i == P_ALL)

@@ -127,7 +127,7 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
 static enum verdict
 existing(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, struct stat *dst, bool *have_dst, char **backup,
-    bool *from_backup)
+    bool *to_backup)
 {
 	const struct cpopts *o = c->o;
 	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode);
@@ -168,23 +168,34 @@ existing(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return PROCEED;
 	if (o->backup != BACKUP_NONE) {
 		if ((*backup = backup_name(d->dirfd, d->name, o->backup,
-		    o->suffix)) == NULL ||
-		    renameat(d->dirfd, d->name, d->dirfd, *backup) == -1) {
+		    o->suffix)) == NULL) {
 			diag(errno, "cannot backup %s", quote(d->path));
 			return FAIL;
 		}
 		*have_dst = false;
-		*from_backup = sst->st_dev == dst->st_dev &&
-		    sst->st_ino == dst->st_ino;
+		/* cp -fb f f: the backup is a new copy of f; f stays. */
+		if (sst->st_dev == dst->st_dev && sst->st_ino == dst->st_ino) {
+			*to_backup = true;
+			return PROCEED;
+		}
+		if (renameat(d->dirfd, d->name, d->dirfd, *backup) == -1) {
+			diag(errno, "cannot backup %s", quote(d->path));
+			return FAIL;
+		}
 		return PROCEED;
 	}
-	/* Only a regular file is written through; others are replaced. */
-	if (o->remove_dest || o->hard_link || o->symbolic_link ||
-	    !as_regular(c, sst->st_mode)) {
+	/*
+	 * Only a regular file is written through; others replace what is
+	 * there.  A link (-l, -s) replaces a file only when forced.
+	 */
+	if (o->remove_dest || ((o->hard_link || o->symbolic_link) ?
+	    o->force : !as_regular(c, sst->st_mode))) {
 		if (unlinkat(d->dirfd, d->name, 0) == -1) {
 			diag(errno, "cannot remove %s", quote(d->path));
 			return FAIL;
 		}
+		if (o->remove_dest && o->verbose)
+			printf("removed %s\n", quote(d->path));
 		*have_dst = false;
 	}
 	return PROCEED;
@@ -218,7 +229,8 @@ open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
 		if ((fd = openat(d->dirfd, d->name, fl)) != -1)
 			return fd;
 		if (!c->o->force) {
-			diag(errno, "cannot open %s for writing",
+			/* cp 9.1 words it so for an existing file too. */
+			diag(errno, "cannot create regular file %s",
 			    quote(d->path));
 			return -1;
 		}
@@ -226,9 +238,11 @@ open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
 			diag(errno, "cannot remove %s", quote(d->path));
 			return -1;
 		}
+		if (c->o->verbose)
+			printf("removed %s\n", quote(d->path));
 	}
 	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL,
-	    sst->st_mode & 0777);
+	    c->o->no_mode ? 0666 : sst->st_mode & 0777);
 	if (fd != -1) {
 		*created = true;
 		return fd;
@@ -349,7 +363,7 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 static int
 copy_special(struct ctx *c, const struct stat *sst, const struct loc *d)
 {
-	mode_t mode = sst->st_mode & 0777;
+	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
 	int rc;
 
 	if (S_ISFIFO(sst->st_mode)) {
@@ -459,7 +473,9 @@ static int
 copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool have_dst, bool cmdline)
 {
-	mode_t made_mode = 0, want = (sst->st_mode & 0777) & ~c->umask;
+	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
+	    (sst->st_mode & S_ISVTX);
+	mode_t made_mode = 0, want = bits & ~c->umask;
 	struct stat dst;
 	int sfd, dfd, rc = 0;
 
@@ -469,7 +485,7 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return -1;
 	}
 	if (!have_dst) {
-		made_mode = ((sst->st_mode & 0777) | S_IRWXU) & ~c->umask;
+		made_mode = (bits | S_IRWXU) & ~c->umask;
 		if (mkdirat(d->dirfd, d->name, made_mode) == -1) {
 			diag(errno, "cannot create directory %s",
 			    quote(d->path));
@@ -501,11 +517,10 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 
 	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1)
 		rc = -1;
-	if (c->o->keep_mode || c->o->keep_owner || c->o->keep_times) {
-		if (meta_preserve(c, d, -1, sst, 0) == -1)
-			rc = -1;
-	} else if (!have_dst && made_mode != want &&
+	if (!c->o->keep_mode && !have_dst && made_mode != want &&
 	    meta_chmod(d, -1, want) == -1)
+		rc = -1;
+	if (meta_preserve(c, d, -1, sst, 0) == -1)
 		rc = -1;
 	if (sfd >= 0)
 		close(sfd);
@@ -568,8 +583,8 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	struct stat sst, dst;
 	char *backup = NULL, *bpath;
 	const char *earlier = NULL;
-	bool have_dst, use_lstat, from_backup = false;
-	struct loc from = *s;
+	bool have_dst, use_lstat, to_backup = false;
+	struct loc to = *d;
 	int rc;
 
 	if (fstatat(s->dirfd, s->name, &sst, follows(c, cmdline) ? 0 :
@@ -594,7 +609,7 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	}
 	if (have_dst) {
 		switch (existing(c, s, &sst, d, &dst, &have_dst, &backup,
-		    &from_backup)) {
+		    &to_backup)) {
 		case SKIP:
 			return 0;
 		case FAIL:
@@ -611,14 +626,12 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 		free(backup);
 		return -1;
 	}
-	/* cp -fb f f: the source now lives under the backup name. */
-	if (from_backup) {
-		from.dirfd = d->dirfd;
-		from.name = backup;
-	}
-
 	bpath = backup_path(d, backup);
-	if (!S_ISDIR(sst.st_mode))
+	if (to_backup) {
+		to.name = backup;
+		to.path = bpath;
+		verbose(c, s, &to, NULL);
+	} else if (!S_ISDIR(sst.st_mode))
 		verbose(c, s, d, bpath);
 	if (S_ISDIR(sst.st_mode))
 		rc = copy_dir(c, s, &sst, d, have_dst, cmdline);
@@ -629,7 +642,7 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	else if (S_ISLNK(sst.st_mode))
 		rc = copy_symlink(c, s, &sst, d);
 	else if (as_regular(c, sst.st_mode))
-		rc = copy_regular(c, &from, &sst, d, have_dst, cmdline);
+		rc = copy_regular(c, s, &sst, &to, have_dst, cmdline);
 	else
 		rc = copy_special(c, &sst, d);
 	free(bpath);
@@ -712,7 +725,7 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
     struct fdinfo *di)
 {
 	struct loc s = LOC_CWD("-"), d = LOC_CWD(name);
-	bool have_dst, from_backup = false;
+	bool have_dst, to_backup = false;
 	char *backup = NULL, *bpath;
 	struct stat dst;
 	int fd;
@@ -721,7 +734,7 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
 	    c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
 	if (have_dst) {
 		switch (existing(c, &s, &si->st, &d, &dst, &have_dst, &backup,
-		    &from_backup)) {
+		    &to_backup)) {
 		case SKIP:
 			return 1;
 		case FAIL:
