@@ -18,6 +18,14 @@ bats_load_library bats-file 2>/dev/null ||
 # zcp [ARGS...]: the binary under test.
 zcp() { "$ZCP" "$@"; }
 
+# LeakSanitizer cannot run under ptrace: an ASan build of zcp traced by
+# strace would die at exit with "LeakSanitizer has encountered a fatal
+# error".  Everything else ASan checks still runs.
+strace() {
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	    command strace "$@"
+}
+
 # mkdata FILE SIZE: SIZE bytes of incompressible data (SIZE as for head -c).
 mkdata() { head -c "$2" /dev/urandom > "$1"; }
 
