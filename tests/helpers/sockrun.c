@@ -316,6 +316,10 @@ main(int argc, char **argv)
 			die("waitpid");
 	if (dst != -1 && close(dst) == -1)
 		die("close OUTFILE");
+	if (f != NULL) {
+		(void)close(f->src);
+		free(f);
+	}
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
