@@ -67,6 +67,8 @@ struct loc {
 	const char	*name;
 	const char	*path;
 	dev_t		 dirdev;	/* dirfd's device, 0 if unknown */
+	gid_t		 newgid;	/* the group a file made there gets */
+	bool		 plain;		/* and mode & ~umask (no default ACL) */
 };
 
 /* A name as given on the command line, relative to the working dir. */
@@ -79,6 +81,8 @@ struct ctx {
 	struct seen		*seen;
 	mode_t			 umask;
 	bool			 root;
+	uid_t			 euid;
+	gid_t			 egid;
 	/* The command-line source and destination being copied. */
 	const char		*top_src;
 	const char		*top_dst;
@@ -97,6 +101,10 @@ const char *last_component(const char *);
 void	 strip_trailing_slashes(char *);
 
 /* meta.c */
+#define META_SYMLINK	1	/* the destination is a symlink */
+#define META_CREATED	2	/* made just now from the source's mode, in a
+				 * directory whose loc says its new group */
+
 int	 meta_preserve(const struct ctx *, const struct loc *, int,
 	    const struct stat *, int);
 int	 meta_xattrs(const struct ctx *, const struct loc *, int,

@@ -16,8 +16,6 @@
 #include "cp.h"
 #include "diag.h"
 
-#define META_SYMLINK	1	/* flags: the destination is a symlink */
-
 /*
  * Not being allowed to give a file away is fine for an unprivileged
  * user, as for cp: the group is still tried, and the mode then loses
@@ -76,20 +74,24 @@ keep_times(const struct loc *d, int fd, const struct stat *st)
 
 /*
  * Timestamps, then ownership (chown clears set-ID bits), then the mode.
- * flags: META_SYMLINK for a symlink, which has no mode of its own.
+ * flags: META_SYMLINK for a symlink, which has no mode of its own;
+ * META_CREATED for a file made just now, whose owner and mode may
+ * already be right: in a tree of many files, that saves two calls each.
  */
 int
 meta_preserve(const struct ctx *c, const struct loc *d, int fd,
     const struct stat *st, int flags)
 {
 	mode_t mode = st->st_mode & 07777;
+	bool made = (flags & META_CREATED) && d->plain;
 	int rc = 0, owned = 1;
 
 	if (!c->o->keep_times && !c->o->keep_owner && !c->o->keep_mode)
 		return 0;
 	if (c->o->keep_times && keep_times(d, fd, st) == -1)
 		rc = -1;
-	if (c->o->keep_owner) {
+	if (c->o->keep_owner && !(made && st->st_uid == c->euid &&
+	    st->st_gid == d->newgid)) {
 		owned = keep_owner(c, d, fd, st);
 		if (owned == -1)
 			rc = -1;
@@ -97,6 +99,7 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 	if (owned != 1)
 		mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
 	if (c->o->keep_mode && !(flags & META_SYMLINK) &&
+	    !(made && ((st->st_mode & 0777) & ~c->umask) == mode) &&
 	    meta_chmod(d, fd, mode) == -1)
 		rc = -1;
 	return rc;

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -316,7 +317,8 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 			seen_made(c->seen, di.st.st_dev, di.st.st_ino);
 		if (meta_xattrs(c, s, sfd, d, dfd) == -1)
 			rc = -1;
-		if (meta_preserve(c, d, dfd, sst, 0) == -1)
+		if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
+		    META_CREATED : 0) == -1)
 			rc = -1;
 	}
 	if (close(dfd) == -1 && rc == 0) {
@@ -354,7 +356,7 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (symlinkat(target, d->dirfd, d->name) == -1) {
 		diag(errno, "cannot create symbolic link %s", quote(d->path));
 		rc = -1;
-	} else if (meta_preserve(c, d, -1, sst, 1) == -1)
+	} else if (meta_preserve(c, d, -1, sst, META_SYMLINK) == -1)
 		rc = -1;
 	free(target);
 	return rc;
@@ -426,12 +428,15 @@ fail:
 
 static int
 copy_children(struct ctx *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd, dev_t ddev)
+    const struct loc *d, int dfd, const struct stat *dst)
 {
 	struct entry *v;
 	size_t i, n;
 	DIR *dir;
 	int rc = 0, fd;
+	/* A default ACL, not the umask, decides what new files get here. */
+	bool plain = fgetxattr(dfd, "system.posix_acl_default", NULL, 0) ==
+	    -1 && errno == ENODATA;
 
 	if ((fd = dup(sfd)) == -1 || (dir = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
@@ -448,8 +453,9 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 	for (i = 0; i < n; i++) {
 		char *sp = path_join(s->path, v[i].name);
 		char *dp = path_join(d->path, v[i].name);
-		struct loc cs = { sfd, v[i].name, sp, 0 },
-		    cd = { dfd, v[i].name, dp, ddev };
+		struct loc cs = { sfd, v[i].name, sp, 0, 0, false },
+		    cd = { dfd, v[i].name, dp, dst->st_dev, dst->st_mode &
+		    S_ISGID ? dst->st_gid : c->egid, plain };
 
 		if (sp == NULL || dp == NULL) {
 			diag(ENOMEM, "cannot copy %s", quote(s->path));
@@ -512,7 +518,7 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	    O_CLOEXEC | (follows(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
 		rc = -1;
-	} else if (copy_children(c, s, sfd, d, dfd, dst.st_dev) == -1)
+	} else if (copy_children(c, s, sfd, d, dfd, &dst) == -1)
 		rc = -1;
 
 	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1)

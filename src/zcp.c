@@ -95,7 +95,9 @@ main(int argc, char **argv)
 	umask(mask);
 	c.o = &o.cp;
 	c.umask = mask;
-	c.root = geteuid() == 0;
+	c.euid = geteuid();
+	c.egid = getegid();
+	c.root = c.euid == 0;
 	c.std_closed[0] = closed[0];
 	c.std_closed[1] = closed[1];
 	if ((c.engine = engine_new(&o.engine)) == NULL ||
