@@ -15,16 +15,48 @@ _zcp()
 		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
 		return
 		;;
+	--sparse)
+		COMPREPLY=($(compgen -W 'auto always never' -- "$cur"))
+		return
+		;;
+	--backup)
+		COMPREPLY=($(compgen -W 'none off simple never existing nil
+		    numbered t' -- "$cur"))
+		return
+		;;
+	--preserve | --no-preserve)
+		# A comma-separated list: complete the item after the last comma.
+		local prefix=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$prefix" -W 'mode ownership timestamps
+		    links xattr all' -- "${cur##*,}"))
+		compopt -o nospace
+		return
+		;;
 	--pipe-size)
 		COMPREPLY=($(compgen -W '64k 256k 1M' -- "$cur"))
+		return
+		;;
+	--suffix | -S)
+		return
+		;;
+	--target-directory | -t)
+		_filedir -d
 		return
 		;;
 	esac
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '--method= --pipe-size= --reflink
-		    --reflink= --trace --debug --help --version' -- "$cur"))
+		COMPREPLY=($(compgen -W '-a --archive --attributes-only --backup
+		    --backup= -b --copy-contents -d -f --force -i --interactive -H
+		    --keep-directory-symlink -l --link -L --dereference --method=
+		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
+		    --no-preserve= --parents --pipe-size= -R -r --recursive
+		    --reflink --reflink= --remove-destination --sparse=
+		    --strip-trailing-slashes -s --symbolic-link -S --suffix=
+		    -t --target-directory= -T --no-target-directory --trace
+		    --debug -u --update -v --verbose -x --one-file-system --help
+		    --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return
 	fi

@@ -252,6 +252,8 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m)
 	if ((m == M_REFLINK || m == M_COPY_FILE_RANGE) &&
 	    e->conf.sparse == SPARSE_NEVER)
 		return "--sparse=never, and it can keep holes";
+	if (m != M_REFLINK && m != M_READWRITE && x->punch)
+		return "--sparse=always: only read/write turns zeros into holes";
 	if (m == M_COPY_FILE_RANGE && e->conf.reflink == REFLINK_NEVER &&
 	    fs_may_clone(probes_fsmagic(e->probes, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
@@ -489,6 +491,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 	if (dst->kind == FD_PIPE)
 		grow_pipe(e, dst, "destination");
 	x.maybe_more = maybe_more(e, src);
+	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
+	    !dst->append;
 	if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, &moved);
 	else

@@ -31,6 +31,8 @@ struct fdinfo {
 };
 
 int		 fdinfo_classify(struct fdinfo *, int, const char *, bool);
+void		 fdinfo_created(struct fdinfo *, int, const char *, dev_t,
+		    mode_t);
 const char	*fdkind_name(enum fdkind);
 dev_t		 fdinfo_devkey(const struct fdinfo *);
 bool		 fdinfo_same_file(const struct fdinfo *, const struct fdinfo *);

@@ -62,6 +62,7 @@ struct xfer {
 	off_t		 len;		/* bytes to move, or XFER_TO_EOF */
 	off_t		 chunk;		/* most bytes one call may ask for */
 	bool		 maybe_more;	/* a 0 at the start may not mean EOF */
+	bool		 punch;		/* leave holes for runs of zeros */
 	struct xio	*io;
 };
 

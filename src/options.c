@@ -13,22 +13,34 @@
 #include <string.h>
 
 #include "diag.h"
+#include "cp.h"
 #include "options.h"
 
 #define HELP_COLUMN	31
 #define DEFAULT_PIPE	((size_t)1 << 20)
 
 enum {
-	OPT_METHOD = CHAR_MAX + 1,
+	OPT_ATTR_ONLY = CHAR_MAX + 1,
+	OPT_BACKUP,
+	OPT_COPY_CONTENTS,
+	OPT_KEEP_DIR_SYMLINK,
+	OPT_METHOD,
+	OPT_NO_PRESERVE,
+	OPT_PARENTS,
 	OPT_PIPE_SIZE,
+	OPT_PRESERVE,
 	OPT_REFLINK,
+	OPT_REMOVE_DEST,
+	OPT_SPARSE,
+	OPT_STRIP_SLASHES,
 	OPT_TRACE,
 	OPT_HELP,
 	OPT_VERSION
 };
 
 struct optdef {
-	const char	*name;
+	const char	*name;		/* long name, or NULL */
+	const char	*shorts;	/* its short letters, or NULL */
 	int		 has_arg;
 	int		 val;		/* the short option, or OPT_* */
 	const char	*arg;		/* as --help shows it */
@@ -36,56 +48,150 @@ struct optdef {
 };
 
 static const struct optdef optdefs[] = {
-	{ "method", required_argument, OPT_METHOD, "=METHOD",
+	{ "archive", "a", no_argument, 'a', NULL,
+	  "same as -dR --preserve=all" },
+	{ "attributes-only", NULL, no_argument, OPT_ATTR_ONLY, NULL,
+	  "don't copy the file data, just the attributes" },
+	{ "backup", NULL, optional_argument, OPT_BACKUP, "[=CONTROL]",
+	  "make a backup of each existing destination file" },
+	{ NULL, "b", no_argument, 'b', NULL,
+	  "like --backup but does not accept an argument" },
+	{ "copy-contents", NULL, no_argument, OPT_COPY_CONTENTS, NULL,
+	  "copy contents of special files when recursive" },
+	{ NULL, "d", no_argument, 'd', NULL,
+	  "same as --no-dereference --preserve=links" },
+	{ "force", "f", no_argument, 'f', NULL,
+	  "if an existing destination file cannot be\n"
+	  "  opened, remove it and try again (this option\n"
+	  "  is ignored when the -n option is also used)" },
+	{ "interactive", "i", no_argument, 'i', NULL,
+	  "prompt before overwrite (overrides a previous -n\n"
+	  "  option)" },
+	{ NULL, "H", no_argument, 'H', NULL,
+	  "follow command-line symbolic links in SOURCE" },
+	{ "keep-directory-symlink", NULL, no_argument, OPT_KEEP_DIR_SYMLINK,
+	  NULL,
+	  "with -r, copy into an existing symlink to a\n"
+	  "  directory instead of refusing to replace it" },
+	{ "link", "l", no_argument, 'l', NULL,
+	  "hard link files instead of copying" },
+	{ "dereference", "L", no_argument, 'L', NULL,
+	  "always follow symbolic links in SOURCE" },
+	{ "method", NULL, required_argument, OPT_METHOD, "=METHOD",
 	  "copy by METHOD: auto (the default: the best\n"
-	  "path for each pair, falling back when refused),\n"
-	  "reflink, copy_file_range, sendfile, splice or\n"
-	  "readwrite (that path only; fail where it cannot)" },
-	{ "pipe-size", required_argument, OPT_PIPE_SIZE, "=SIZE",
+	  "  path for each pair, falling back when refused),\n"
+	  "  reflink, copy_file_range, sendfile, splice or\n"
+	  "  readwrite (that path only; fail where it cannot)" },
+	{ "no-clobber", "n", no_argument, 'n', NULL,
+	  "do not overwrite an existing file (overrides\n"
+	  "  a previous -i option)" },
+	{ "no-dereference", "P", no_argument, 'P', NULL,
+	  "never follow symbolic links in SOURCE" },
+	{ NULL, "p", no_argument, 'p', NULL,
+	  "same as --preserve=mode,ownership,timestamps" },
+	{ "preserve", NULL, optional_argument, OPT_PRESERVE, "[=ATTR_LIST]",
+	  "preserve the specified attributes (default:\n"
+	  "  mode,ownership,timestamps), if possible\n"
+	  "  additional attributes: links, xattr, all" },
+	{ "no-preserve", NULL, required_argument, OPT_NO_PRESERVE,
+	  "=ATTR_LIST", "don't preserve the specified attributes" },
+	{ "parents", NULL, no_argument, OPT_PARENTS, NULL,
+	  "use full source file name under DIRECTORY" },
+	{ "pipe-size", NULL, required_argument, OPT_PIPE_SIZE, "=SIZE",
 	  "grow pipes to SIZE bytes (e.g. 1M); default:\n"
-	  "/proc/sys/fs/pipe-max-size" },
-	{ "reflink", optional_argument, OPT_REFLINK, "[=WHEN]",
+	  "  /proc/sys/fs/pipe-max-size" },
+	{ "recursive", "Rr", no_argument, 'R', NULL,
+	  "copy directories recursively" },
+	{ "reflink", NULL, optional_argument, OPT_REFLINK, "[=WHEN]",
 	  "control clone/CoW copies. See below" },
-	{ "trace", no_argument, OPT_TRACE, NULL,
+	{ "remove-destination", NULL, no_argument, OPT_REMOVE_DEST, NULL,
+	  "remove each existing destination file before\n"
+	  "  attempting to open it (contrast with --force)" },
+	{ "sparse", NULL, required_argument, OPT_SPARSE, "=WHEN",
+	  "control creation of sparse files. See below" },
+	{ "strip-trailing-slashes", NULL, no_argument, OPT_STRIP_SLASHES,
+	  NULL, "remove any trailing slashes from each SOURCE\n"
+	  "  argument" },
+	{ "symbolic-link", "s", no_argument, 's', NULL,
+	  "make symbolic links instead of copying" },
+	{ "suffix", "S", required_argument, 'S', "=SUFFIX",
+	  "override the usual backup suffix" },
+	{ "target-directory", "t", required_argument, 't', "=DIRECTORY",
+	  "copy all SOURCE arguments into DIRECTORY" },
+	{ "no-target-directory", "T", no_argument, 'T', NULL,
+	  "treat DEST as a normal file" },
+	{ "trace", NULL, no_argument, OPT_TRACE, NULL,
 	  "print each method tried and its outcome" },
-	{ "debug", no_argument, OPT_TRACE, NULL,
+	{ "debug", NULL, no_argument, OPT_TRACE, NULL,
 	  "same as --trace" },
-	{ "help", no_argument, OPT_HELP, NULL,
+	{ "update", "u", no_argument, 'u', NULL,
+	  "copy only when the SOURCE file is newer\n"
+	  "  than the destination file or when the\n"
+	  "  destination file is missing" },
+	{ "verbose", "v", no_argument, 'v', NULL,
+	  "explain what is being done" },
+	{ "one-file-system", "x", no_argument, 'x', NULL,
+	  "stay on this file system" },
+	{ "help", NULL, no_argument, OPT_HELP, NULL,
 	  "display this help and exit" },
-	{ "version", no_argument, OPT_VERSION, NULL,
+	{ "version", NULL, no_argument, OPT_VERSION, NULL,
 	  "output version information and exit" },
 };
 
 #define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
 
 static const char *const reflink_args[] = { "auto", "always", "never", NULL };
+static const char *const sparse_args[] = { "never", "auto", "always", NULL };
+static const enum sparse_mode sparse_modes[] = {
+	SPARSE_NEVER, SPARSE_AUTO, SPARSE_ALWAYS
+};
 static const char *const method_args[] = {
 	"auto", "reflink", "copy_file_range", "sendfile", "splice",
 	"readwrite", NULL
+};
+static const char *const preserve_args[] = {
+	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
+	NULL
+};
+
+enum { P_MODE, P_TIMES, P_OWNER, P_LINKS, P_CONTEXT, P_XATTR, P_ALL };
+
+/* What parsing learns that the checks after it need. */
+struct pstate {
+	bool		 make_backups;
+	const char	*backup_arg;
+	bool		 want_context;
 };
 
 static void
 help_option(const struct optdef *o)
 {
-	char left[64];
-	const char *h = o->help, *nl;
-	int n;
+	char left[80];
+	const char *h = o->help, *nl, *sh;
+	int n = 2;
 
-	if (o->val < CHAR_MAX)
-		n = snprintf(left, sizeof(left), "  -%c, --%s%s", o->val,
-		    o->name, o->arg != NULL ? o->arg : "");
-	else
-		n = snprintf(left, sizeof(left), "      --%s%s", o->name,
+	fputs("  ", stdout);
+	if (o->shorts != NULL) {
+		for (sh = o->shorts; *sh != '\0'; sh++)
+			n += printf("-%c%s", *sh, sh[1] != '\0' ||
+			    o->name != NULL ? ", " : "");
+	} else
+		n += printf("    ");
+	if (o->name != NULL) {
+		snprintf(left, sizeof(left), "--%s%s", o->name,
 		    o->arg != NULL ? o->arg : "");
-	fputs(left, stdout);
+		n += printf("%s", left);
+	}
 	if (n + 1 >= HELP_COLUMN) {
-		putchar('\n');
-		n = 0;
+		if (n + 2 > HELP_COLUMN + 3 || strchr(h, '\n') != NULL)
+			fputs("\n", stdout), n = 0;
+		else
+			fputs("  ", stdout), n = HELP_COLUMN;
 	}
 	for (;;) {
 		nl = strchr(h, '\n');
-		printf("%*s%.*s\n", HELP_COLUMN - n, "",
-		    (int)(nl != NULL ? nl - h : (long)strlen(h)), h);
+		printf("%*s%.*s\n", HELP_COLUMN - n > 0 ? HELP_COLUMN - n : 0,
+		    "", (int)(nl != NULL ? nl - h : (long)strlen(h)), h);
 		if (nl == NULL)
 			break;
 		h = nl + 1;
@@ -98,13 +204,25 @@ usage(void)
 {
 	size_t i;
 
-	printf("Usage: zcp [OPTION]... SOURCE DEST\n"
-	    "Copy SOURCE to DEST by the fastest path the kernel allows.\n"
-	    "SOURCE - is standard input and DEST - is standard output; a file"
-	    " named - is ./-\n\n");
+	printf("Usage: zcp [OPTION]... [-T] SOURCE DEST\n"
+	    "  or:  zcp [OPTION]... SOURCE... DIRECTORY\n"
+	    "  or:  zcp [OPTION]... -t DIRECTORY SOURCE...\n"
+	    "Copy SOURCE to DEST, or multiple SOURCE(s) to DIRECTORY, by the"
+	    " fastest path\n"
+	    "the kernel allows.  SOURCE - is standard input, DEST - is"
+	    " standard output;\n"
+	    "a file named - is ./-\n\n"
+	    "Mandatory arguments to long options are mandatory for short"
+	    " options too.\n");
 	for (i = 0; i < NOPTDEFS; i++)
 		help_option(&optdefs[i]);
 	printf("\n"
+	    "By default, sparse SOURCE files are detected by their allocated"
+	    " size and\n"
+	    "their holes kept (--sparse=auto).  --sparse=always also turns"
+	    " runs of zero\n"
+	    "bytes into holes; --sparse=never writes every byte.\n"
+	    "\n"
 	    "When --reflink[=always] is specified, perform a lightweight copy,"
 	    " where the\n"
 	    "data blocks are copied only when modified.  If this is not"
@@ -113,13 +231,25 @@ usage(void)
 	    " copy.\n"
 	    "Use --reflink=never to ensure a standard copy is performed.\n"
 	    "\n"
+	    "The backup suffix is '~', unless set with --suffix or"
+	    " SIMPLE_BACKUP_SUFFIX.\n"
+	    "The version control method may be selected via the --backup"
+	    " option or through\n"
+	    "the VERSION_CONTROL environment variable.  Here are the values:\n"
+	    "\n"
+	    "  none, off       never make backups (even if --backup is given)\n"
+	    "  numbered, t     make numbered backups\n"
+	    "  existing, nil   numbered if numbered backups exist, simple"
+	    " otherwise\n"
+	    "  simple, never   always make simple backups\n"
+	    "\n"
 	    "splice and sendfile from a file into a pipe or socket hand the"
 	    " reader the\n"
 	    "file's page-cache pages: a later write to the file can show"
 	    " through.\n"
 	    "--method=readwrite copies the bytes instead.\n"
 	    "\n"
-	    "Exit status is 0 if every byte was copied, 1 otherwise.\n");
+	    "Exit status is 0 if everything was copied, 1 otherwise.\n");
 	exit(0);
 }
 
@@ -201,11 +331,136 @@ pipe_max_size(void)
 	return n == 1 && v > 0 && v <= INT_MAX ? (size_t)v : DEFAULT_PIPE;
 }
 
+/* --preserve=LIST and --no-preserve=LIST, comma-separated. */
 static int
-apply(struct options *o, int c, const char *arg)
+preserve(struct options *o, struct pstate *ps, const char *list, bool on,
+    const char *opt)
+{
+	struct cpopts *cp = &o->cp;
+	char *copy = strdup(list), *item, *save = NULL;
+	int i, rc = 0;
+
+	if (copy == NULL)
+		return -1;
+	for (item = strtok_r(copy, ",", &save); item != NULL && rc == 0;
+	    item = strtok_r(NULL, ",", &save)) {
+		if ((i = argmatch(item, opt, preserve_args)) == -1) {
+			rc = -1;
+			break;
+		}
+		if (i == P_MODE || i == P_ALL) {
+			cp->keep_mode = on;
+			cp->no_mode = !on;
+		}
+		if (i == P_TIMES || i == P_ALL)
+			cp->keep_times = on;
+		if (i == P_OWNER || i == P_ALL)
+			cp->keep_owner = on;
+		if (i == P_LINKS || i == P_ALL)
+			cp->keep_links = on;
+		if (i == P_XATTR || i == P_ALL)
+			cp->keep_xattr = on;
+		if (i == P_XATTR)
+			cp->require_xattr = on;
+		if (i == P_CONTEXT)
+			ps->want_context = on;
+	}
+	if (copy[0] == '\0') {
+		argmatch("", opt, preserve_args);
+		rc = -1;
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+apply_cp(struct options *o, struct pstate *ps, int c, const char *arg)
+{
+	struct cpopts *cp = &o->cp;
+
+	switch (c) {
+	case 'a':
+		cp->deref = DEREF_NEVER;
+		cp->keep_links = cp->keep_owner = cp->keep_mode = true;
+		cp->keep_times = cp->keep_xattr = cp->quiet_xattr = true;
+		cp->recursive = true;
+		return 0;
+	case 'b':
+		ps->make_backups = true;
+		return 0;
+	case OPT_BACKUP:
+		ps->make_backups = true;
+		ps->backup_arg = arg;
+		return 0;
+	case 'd':
+		cp->deref = DEREF_NEVER;
+		cp->keep_links = true;
+		return 0;
+	case 'p':
+		cp->keep_mode = cp->keep_owner = cp->keep_times = true;
+		return 0;
+	case OPT_PRESERVE:
+		if (arg == NULL) {
+			cp->keep_mode = cp->keep_owner = cp->keep_times = true;
+			return 0;
+		}
+		return preserve(o, ps, arg, true, "preserve");
+	case OPT_NO_PRESERVE:
+		return preserve(o, ps, arg, false, "no-preserve");
+	case 'S':
+		ps->make_backups = true;
+		cp->suffix = arg;
+		return 0;
+	case 't':
+		if (cp->target_dir != NULL) {
+			diag(0, "multiple target directories specified");
+			return -1;
+		}
+		cp->target_dir = arg;
+		return 0;
+	}
+	return 1;
+}
+
+static int
+apply_flag(struct options *o, int c)
+{
+	struct cpopts *cp = &o->cp;
+
+	switch (c) {
+	case OPT_ATTR_ONLY:	cp->attr_only = true; break;
+	case OPT_COPY_CONTENTS:	cp->copy_contents = true; break;
+	case OPT_KEEP_DIR_SYMLINK: cp->keep_dir_symlink = true; break;
+	case OPT_PARENTS:	cp->parents = true; break;
+	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
+	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
+	case OPT_TRACE:		o->engine.trace = true; break;
+	case 'f':		cp->force = true; break;
+	case 'i':		cp->clobber = CLOBBER_ASK; break;
+	case 'n':		cp->clobber = CLOBBER_NO; break;
+	case 'H':		cp->deref = DEREF_COMMAND_LINE; break;
+	case 'L':		cp->deref = DEREF_ALWAYS; break;
+	case 'P':		cp->deref = DEREF_NEVER; break;
+	case 'l':		cp->hard_link = true; break;
+	case 's':		cp->symbolic_link = true; break;
+	case 'R':
+	case 'r':		cp->recursive = true; break;
+	case 'T':		cp->no_target_dir = true; break;
+	case 'u':		cp->update = true; break;
+	case 'v':		cp->verbose = true; break;
+	case 'x':		cp->one_fs = true; break;
+	default:		return 1;
+	}
+	return 0;
+}
+
+static int
+apply(struct options *o, struct pstate *ps, int c, const char *arg)
 {
 	int i;
 
+	if ((i = apply_flag(o, c)) != 1 || (i = apply_cp(o, ps, c, arg)) != 1)
+		return i;
 	switch (c) {
 	case OPT_METHOD:
 		if ((i = argmatch(arg, "method", method_args)) == -1)
@@ -221,8 +476,10 @@ apply(struct options *o, int c, const char *arg)
 			return -1;
 		o->engine.reflink = (enum reflink_mode)i;
 		return 0;
-	case OPT_TRACE:
-		o->engine.trace = true;
+	case OPT_SPARSE:
+		if ((i = argmatch(arg, "sparse", sparse_args)) == -1)
+			return -1;
+		o->engine.sparse = sparse_modes[i];
 		return 0;
 	case OPT_HELP:
 		usage();
@@ -237,8 +494,56 @@ apply(struct options *o, int c, const char *arg)
 }
 
 static int
-check(const struct options *o)
+settle_backups(struct options *o, const struct pstate *ps)
 {
+	const char *env;
+
+	if (o->cp.suffix == NULL) {
+		env = getenv("SIMPLE_BACKUP_SUFFIX");
+		o->cp.suffix = env != NULL && *env != '\0' &&
+		    strchr(env, '/') == NULL ? env : "~";
+	}
+	if (!ps->make_backups)
+		return 0;
+	if (ps->backup_arg != NULL)
+		return backup_parse(ps->backup_arg, "backup type",
+		    &o->cp.backup);
+	if ((env = getenv("VERSION_CONTROL")) != NULL && *env != '\0')
+		return backup_parse(env, "$VERSION_CONTROL", &o->cp.backup);
+	o->cp.backup = BACKUP_EXISTING;
+	return 0;
+}
+
+/* cp's checks after parsing, and its defaults that depend on others. */
+static int
+check(struct options *o, const struct pstate *ps)
+{
+	struct cpopts *cp = &o->cp;
+
+	if (cp->hard_link && cp->symbolic_link) {
+		diag_usage("cannot make both hard and symbolic links");
+		return -1;
+	}
+	if (ps->make_backups && cp->clobber == CLOBBER_NO) {
+		diag_usage("options --backup and --no-clobber are mutually"
+		    " exclusive");
+		return -1;
+	}
+	if (o->engine.reflink == REFLINK_ALWAYS &&
+	    o->engine.sparse != SPARSE_AUTO) {
+		diag_usage("--reflink can be used only with --sparse=auto");
+		return -1;
+	}
+	if (cp->target_dir != NULL && cp->no_target_dir) {
+		diag(0, "cannot combine --target-directory (-t) and"
+		    " --no-target-directory (-T)");
+		return -1;
+	}
+	if (ps->want_context) {
+		diag(0, "cannot preserve security context without an"
+		    " SELinux-enabled kernel");
+		return -1;
+	}
 	if (o->engine.reflink == REFLINK_NEVER &&
 	    o->engine.method == M_REFLINK) {
 		diag_usage("--method=reflink and --reflink=never contradict"
@@ -251,7 +556,35 @@ check(const struct options *o)
 		    " other", method_name(o->engine.method));
 		return -1;
 	}
-	return 0;
+	if (cp->deref == DEREF_UNSET)
+		cp->deref = cp->recursive && !cp->hard_link ? DEREF_NEVER :
+		    DEREF_ALWAYS;
+	return settle_backups(o, ps);
+}
+
+static void
+build_getopt(struct option *longopts, char *shortopts)
+{
+	const struct optdef *d;
+	const char *sh;
+	size_t i, n = 0;
+
+	for (i = 0; i < NOPTDEFS; i++) {
+		d = &optdefs[i];
+		if (d->name != NULL) {
+			longopts[n].name = d->name;
+			longopts[n].has_arg = d->has_arg;
+			longopts[n].flag = NULL;
+			longopts[n++].val = d->val;
+		}
+		for (sh = d->shorts; sh != NULL && *sh != '\0'; sh++) {
+			*shortopts++ = *sh;
+			if (d->has_arg == required_argument)
+				*shortopts++ = ':';
+		}
+	}
+	memset(&longopts[n], 0, sizeof(*longopts));
+	*shortopts = '\0';
 }
 
 /* Returns 0, or -1 after a usage message. */
@@ -259,32 +592,21 @@ int
 options_parse(int argc, char **argv, struct options *o)
 {
 	struct option longopts[NOPTDEFS + 1];
-	char shortopts[2 * NOPTDEFS + 2], *sp = shortopts;
-	size_t i;
+	char shortopts[3 * NOPTDEFS + 1];
+	struct pstate ps = { 0 };
 	int c;
 
-	memset(longopts, 0, sizeof(longopts));
-	for (i = 0; i < NOPTDEFS; i++) {
-		longopts[i].name = optdefs[i].name;
-		longopts[i].has_arg = optdefs[i].has_arg;
-		longopts[i].val = optdefs[i].val;
-		if (optdefs[i].val < CHAR_MAX) {
-			*sp++ = (char)optdefs[i].val;
-			if (optdefs[i].has_arg == required_argument)
-				*sp++ = ':';
-		}
-	}
-	*sp = '\0';
-
+	build_getopt(longopts, shortopts);
 	memset(o, 0, sizeof(*o));
 	o->engine.method = -1;
 	o->engine.pipe_size = pipe_max_size();
+	o->engine.sparse = SPARSE_AUTO;
 	/* getopt names the program by argv[0]; messages say "zcp:". */
 	argv[0] = (char *)"zcp";
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if (apply(o, c, optarg) == -1)
+		if (apply(o, &ps, c, optarg) == -1)
 			return -1;
 	o->noperands = argc - optind;
 	o->operands = argv + optind;
-	return check(o);
+	return check(o, &ps);
 }

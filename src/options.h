@@ -4,10 +4,12 @@
 #ifndef ZCP_OPTIONS_H
 #define ZCP_OPTIONS_H
 
+#include "cp.h"
 #include "engine.h"
 
 struct options {
 	struct engine_conf	 engine;
+	struct cpopts		 cp;
 	int			 noperands;
 	char			**operands;
 };

@@ -6,7 +6,9 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 @test "--help prints usage on stdout and exits 0" {
 	run zcp --help
 	assert_success
-	assert_line --index 0 'Usage: zcp [OPTION]... SOURCE DEST'
+	assert_line --index 0 'Usage: zcp [OPTION]... [-T] SOURCE DEST'
+	assert_line --index 1 '  or:  zcp [OPTION]... SOURCE... DIRECTORY'
+	assert_line --index 2 '  or:  zcp [OPTION]... -t DIRECTORY SOURCE...'
 	assert_output --partial '--method=METHOD'
 }
 
@@ -162,6 +164,26 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	    $(grep -oE -- '--[a-z][a-z-]*' "$SRCDIR/completions/zcp.bash" "$SRCDIR/completions/_zcp" | cut -d: -f2 | cut -c3-) \
 	    $(grep -oE -- 'Fl -[a-z][a-z-]*' man.txt | cut -c5-); do
 		grep -qx -- "--$o" <<<"$opts" || fail "--$o is documented or completed but not in --help"
+	done
+}
+
+@test "every short option is in --help, the man page and all three completions" {
+	local shorts o
+	# "  -a, --archive" and "  -R, -r, --recursive": the letters before
+	# the first long option or the description.
+	shorts=$(zcp --help | grep -E '^  -[a-zA-Z]' |
+		sed -E 's/^  //; s/(--|  ).*//' | grep -oE -- '-[a-zA-Z]' | sort -u)
+	[ "$(wc -w <<<"$shorts")" -ge 20 ]
+	sed 's/\\-/-/g' "$SRCDIR/man/zcp.1" > man.txt
+	for o in $shorts; do
+		grep -qE -- "Fl ${o#-}( |$)|Fl [a-zA-Z]*${o#-}[a-zA-Z]*( |$)" man.txt ||
+			fail "$o missing from man/zcp.1"
+		grep -qE -- "(^|[ '(])$o( |$|')" "$SRCDIR/completions/zcp.bash" ||
+			fail "$o missing from completions/zcp.bash"
+		grep -qE -- "$o[][,+}' ]" "$SRCDIR/completions/_zcp" ||
+			fail "$o missing from completions/_zcp"
+		grep -qE -- "-s ${o#-}( |$)" "$SRCDIR/completions/zcp.fish" ||
+			fail "$o missing from completions/zcp.fish"
 	done
 }
 

@@ -1,0 +1,135 @@
+/*
+ * backup: GNU's backup names: simple (NAME~), numbered (NAME.~N~), or
+ * numbered only where numbered backups exist already.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cp.h"
+#include "diag.h"
+
+static const struct {
+	const char	*name;
+	enum backup	 type;
+} controls[] = {
+	{ "none", BACKUP_NONE }, { "off", BACKUP_NONE },
+	{ "simple", BACKUP_SIMPLE }, { "never", BACKUP_SIMPLE },
+	{ "existing", BACKUP_EXISTING }, { "nil", BACKUP_EXISTING },
+	{ "numbered", BACKUP_NUMBERED }, { "t", BACKUP_NUMBERED },
+};
+
+#define NCONTROLS	(sizeof(controls) / sizeof(controls[0]))
+
+/*
+ * CONTROL as --backup or $VERSION_CONTROL gives it: an exact name or an
+ * unambiguous prefix (synonyms count as one).  what names the source for
+ * messages.  Returns 0, or -1 after cp's message.
+ */
+int
+backup_parse(const char *arg, const char *what, enum backup *type)
+{
+	size_t i, len = strlen(arg);
+	int found = -1;
+	bool ambiguous = false;
+
+	for (i = 0; i < NCONTROLS; i++) {
+		if (strcmp(arg, controls[i].name) == 0) {
+			*type = controls[i].type;
+			return 0;
+		}
+		if (len == 0 || strncmp(arg, controls[i].name, len) != 0)
+			continue;
+		if (found != -1 && controls[found].type != controls[i].type)
+			ambiguous = true;
+		found = (int)i;
+	}
+	if (found != -1 && !ambiguous) {
+		*type = controls[found].type;
+		return 0;
+	}
+	fprintf(stderr, "zcp: %s argument '%s' for '%s'\n",
+	    ambiguous ? "ambiguous" : "invalid", arg, what);
+	fputs("Valid arguments are:\n", stderr);
+	for (i = 0; i < NCONTROLS; i += 2)
+		fprintf(stderr, "  - '%s', '%s'\n", controls[i].name,
+		    controls[i + 1].name);
+	diag_usage(NULL);
+	return -1;
+}
+
+/* The highest N of NAME.~N~ in the directory, 0 if none. */
+static unsigned long
+highest_number(int dirfd, const char *base)
+{
+	size_t len = strlen(base);
+	unsigned long n, best = 0;
+	struct dirent *de;
+	char *end;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, base, len) != 0 ||
+		    strncmp(de->d_name + len, ".~", 2) != 0)
+			continue;
+		n = strtoul(de->d_name + len + 2, &end, 10);
+		if (end != de->d_name + len + 2 && strcmp(end, "~") == 0 &&
+		    n > best)
+			best = n;
+	}
+	closedir(d);
+	return best;
+}
+
+/*
+ * The backup name for name (in dirfd), malloc'd; NULL on ENOMEM.  The
+ * result is a name in the same directory: only the last component
+ * changes.
+ */
+char *
+backup_name(int dirfd, const char *name, enum backup type,
+    const char *suffix)
+{
+	const char *base = last_component(name);
+	unsigned long n = 0;
+	char *out;
+	int dir = dirfd;
+
+	if (type != BACKUP_SIMPLE) {
+		if (base != name) {
+			char *parent = strndup(name, (size_t)(base - name));
+
+			if (parent == NULL)
+				return NULL;
+			dir = openat(dirfd, parent, O_RDONLY | O_DIRECTORY |
+			    O_CLOEXEC);
+			free(parent);
+		}
+		if (dir != -1)
+			n = highest_number(dir, base);
+		if (dir != dirfd && dir != -1)
+			close(dir);
+		if (type == BACKUP_NUMBERED || n > 0) {
+			if (asprintf(&out, "%s.~%lu~", name, n + 1) == -1)
+				return NULL;
+			return out;
+		}
+	}
+	if (asprintf(&out, "%s%s", name, suffix) == -1)
+		return NULL;
+	return out;
+}

@@ -1,0 +1,126 @@
+/*
+ * cp: the cp-compatible front end, shared by its files.
+ */
+#ifndef ZCP_CP_H
+#define ZCP_CP_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <stdbool.h>
+
+#include "engine.h"
+
+enum deref {
+	DEREF_UNSET,		/* decided from -r: never with it, always without */
+	DEREF_NEVER,		/* -P */
+	DEREF_COMMAND_LINE,	/* -H */
+	DEREF_ALWAYS		/* -L */
+};
+
+enum clobber {
+	CLOBBER_YES,		/* the default, -f */
+	CLOBBER_NO,		/* -n */
+	CLOBBER_ASK		/* -i */
+};
+
+enum backup {
+	BACKUP_NONE,
+	BACKUP_SIMPLE,
+	BACKUP_EXISTING,	/* numbered if numbered backups exist */
+	BACKUP_NUMBERED
+};
+
+struct cpopts {
+	bool		 recursive;
+	bool		 verbose;
+	bool		 force;
+	bool		 remove_dest;
+	bool		 parents;
+	bool		 attr_only;
+	bool		 strip_slashes;
+	bool		 one_fs;
+	bool		 copy_contents;
+	bool		 keep_dir_symlink;
+	bool		 update;
+	bool		 hard_link;
+	bool		 symbolic_link;
+	bool		 no_target_dir;
+	const char	*target_dir;
+	enum deref	 deref;
+	enum clobber	 clobber;
+	enum backup	 backup;
+	const char	*suffix;
+	bool		 keep_mode;
+	bool		 no_mode;	/* --no-preserve=mode: default modes */
+	bool		 keep_owner;
+	bool		 keep_times;
+	bool		 keep_links;
+	bool		 keep_xattr;
+	bool		 require_xattr;	/* asked for by name: report failures */
+	bool		 quiet_xattr;	/* -a: no ENOTSUP diagnostics */
+};
+
+/* A name to act on: a directory descriptor, the name in it, and the
+ * whole path for messages. */
+struct loc {
+	int		 dirfd;
+	const char	*name;
+	const char	*path;
+	dev_t		 dirdev;	/* dirfd's device, 0 if unknown */
+	gid_t		 newgid;	/* the group a file made there gets */
+	bool		 plain;		/* and mode & ~umask (no default ACL) */
+};
+
+/* A name as given on the command line, relative to the working dir. */
+#define LOC_CWD(p)	((struct loc){ .dirfd = AT_FDCWD, .name = (p), \
+			    .path = (p) })
+
+struct ctx {
+	const struct cpopts	*o;
+	struct engine		*engine;
+	struct seen		*seen;
+	mode_t			 umask;
+	bool			 root;
+	uid_t			 euid;
+	gid_t			 egid;
+	/* The command-line source and destination being copied. */
+	const char		*top_src;
+	const char		*top_dst;
+	dev_t			 top_dev;
+	bool			 std_closed[2];	/* started without fd 0, 1 */
+	bool			 many;		/* two or more sources */
+};
+
+int	 cp_main(struct ctx *, int, char **);
+int	 copy_entry(struct ctx *, const struct loc *, const struct loc *,
+	    bool);
+int	 copy_stdio(struct ctx *, const char *, const char *);
+
+char	*path_join(const char *, const char *);
+const char *last_component(const char *);
+void	 strip_trailing_slashes(char *);
+
+/* meta.c */
+#define META_SYMLINK	1	/* the destination is a symlink */
+#define META_CREATED	2	/* made just now from the source's mode, in a
+				 * directory whose loc says its new group */
+
+int	 meta_preserve(const struct ctx *, const struct loc *, int,
+	    const struct stat *, int);
+int	 meta_xattrs(const struct ctx *, const struct loc *, int,
+	    const struct loc *, int);
+int	 meta_chmod(const struct loc *, int, mode_t);
+
+/* backup.c */
+int	 backup_parse(const char *, const char *, enum backup *);
+char	*backup_name(int, const char *, enum backup, const char *);
+
+/* seen.c: files this run met or made, by device and inode. */
+struct seen	*seen_new(void);
+void		 seen_free(struct seen *);
+const char	*seen_source(struct seen *, const struct stat *,
+		    const char *);
+void		 seen_made(struct seen *, dev_t, ino_t);
+bool		 seen_was_made(struct seen *, dev_t, ino_t);
+
+#endif

@@ -1,0 +1,198 @@
+/*
+ * meta: what --preserve keeps: ownership, mode, timestamps, xattrs.
+ * Each works on the open descriptor when there is one, else on the name
+ * without following a symlink.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cp.h"
+#include "diag.h"
+
+/*
+ * Not being allowed to give a file away is fine for an unprivileged
+ * user, as for cp: the group is still tried, and the mode then loses
+ * its set-ID bits.  Returns 1 if preserved, 0 if not (but fine), -1.
+ */
+static int
+keep_owner(const struct ctx *c, const struct loc *d, int fd,
+    const struct stat *st)
+{
+	int rc;
+
+	rc = fd != -1 ? fchown(fd, st->st_uid, st->st_gid) :
+	    fchownat(d->dirfd, d->name, st->st_uid, st->st_gid,
+	    AT_SYMLINK_NOFOLLOW);
+	if (rc == 0)
+		return 1;
+	if (!c->root && (errno == EPERM || errno == EINVAL)) {
+		if (fd != -1)
+			(void)fchown(fd, (uid_t)-1, st->st_gid);
+		else
+			(void)fchownat(d->dirfd, d->name, (uid_t)-1,
+			    st->st_gid, AT_SYMLINK_NOFOLLOW);
+		return 0;
+	}
+	diag(errno, "failed to preserve ownership for %s", quote(d->path));
+	return -1;
+}
+
+int
+meta_chmod(const struct loc *d, int fd, mode_t mode)
+{
+	int rc = fd != -1 ? fchmod(fd, mode) : fchmodat(d->dirfd, d->name,
+	    mode, 0);
+
+	if (rc == -1) {
+		diag(errno, "failed to preserve permissions for %s",
+		    quote(d->path));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+keep_times(const struct loc *d, int fd, const struct stat *st)
+{
+	const struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	int rc = fd != -1 ? futimens(fd, ts) :
+	    utimensat(d->dirfd, d->name, ts, AT_SYMLINK_NOFOLLOW);
+
+	if (rc == -1) {
+		diag(errno, "failed to preserve times for %s", quote(d->path));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Timestamps, then ownership (chown clears set-ID bits), then the mode.
+ * flags: META_SYMLINK for a symlink, which has no mode of its own;
+ * META_CREATED for a file made just now, whose owner and mode may
+ * already be right: in a tree of many files, that saves two calls each.
+ */
+int
+meta_preserve(const struct ctx *c, const struct loc *d, int fd,
+    const struct stat *st, int flags)
+{
+	mode_t mode = st->st_mode & 07777;
+	bool made = (flags & META_CREATED) && d->plain;
+	int rc = 0, owned = 1;
+
+	if (!c->o->keep_times && !c->o->keep_owner && !c->o->keep_mode)
+		return 0;
+	if (c->o->keep_times && keep_times(d, fd, st) == -1)
+		rc = -1;
+	if (c->o->keep_owner && !(made && st->st_uid == c->euid &&
+	    st->st_gid == d->newgid)) {
+		owned = keep_owner(c, d, fd, st);
+		if (owned == -1)
+			rc = -1;
+	}
+	if (owned != 1)
+		mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
+	if (c->o->keep_mode && !(flags & META_SYMLINK) &&
+	    !(made && ((st->st_mode & 0777) & ~c->umask) == mode) &&
+	    meta_chmod(d, fd, mode) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * Which attributes travel.  ACLs are the mode's business, as in cp;
+ * SELinux labels and other system.* names are not copied.
+ */
+static bool
+xattr_wanted(const struct ctx *c, const char *name)
+{
+	if (strcmp(name, "system.posix_acl_access") == 0 ||
+	    strcmp(name, "system.posix_acl_default") == 0)
+		return c->o->keep_mode;
+	if (!c->o->keep_xattr)
+		return false;
+	return strncmp(name, "system.", 7) != 0 &&
+	    strcmp(name, "security.selinux") != 0 &&
+	    strcmp(name, "security.evm") != 0;
+}
+
+static bool
+xattr_quiet(const struct ctx *c, int err)
+{
+	return !c->o->require_xattr && (err == ENOTSUP || c->o->quiet_xattr);
+}
+
+static ssize_t
+list_xattrs(const struct loc *s, int fd, char *buf, size_t size)
+{
+	return fd != -1 ? flistxattr(fd, buf, size) :
+	    llistxattr(s->path, buf, size);
+}
+
+static int
+copy_one_xattr(const struct ctx *c, const struct loc *s, int sfd,
+    const struct loc *d, int dfd, const char *name)
+{
+	char *val = NULL;
+	ssize_t n = 0;
+	int rc;
+
+	for (;;) {
+		n = sfd != -1 ? fgetxattr(sfd, name, val, (size_t)n) :
+		    lgetxattr(s->path, name, val, (size_t)n);
+		if (n == -1 || val != NULL)
+			break;
+		if ((val = malloc((size_t)n + 1)) == NULL)
+			return -1;
+	}
+	if (n == -1) {
+		free(val);
+		if (xattr_quiet(c, errno))
+			return 0;
+		diag(errno, "getting attribute %s of %s", quote_n(0, name),
+		    quote_n(1, s->path));
+		return -1;
+	}
+	rc = dfd != -1 ? fsetxattr(dfd, name, val, (size_t)n, 0) :
+	    lsetxattr(d->path, name, val, (size_t)n, 0);
+	free(val);
+	if (rc == -1 && !xattr_quiet(c, errno)) {
+		diag(errno, "setting attribute %s for %s", quote_n(0, name),
+		    quote_n(1, d->path));
+		return -1;
+	}
+	return 0;
+}
+
+int
+meta_xattrs(const struct ctx *c, const struct loc *s, int sfd,
+    const struct loc *d, int dfd)
+{
+	ssize_t len;
+	char *names, *p;
+	int rc = 0;
+
+	if (!c->o->keep_xattr && !c->o->keep_mode)
+		return 0;
+	if ((len = list_xattrs(s, sfd, NULL, 0)) <= 0) {
+		if (len == 0 || xattr_quiet(c, errno))
+			return 0;
+		diag(errno, "listing attributes of %s", quote(s->path));
+		return -1;
+	}
+	if ((names = malloc((size_t)len)) == NULL)
+		return -1;
+	len = list_xattrs(s, sfd, names, (size_t)len);
+	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1)
+		if (xattr_wanted(c, p) &&
+		    copy_one_xattr(c, s, sfd, d, dfd, p) == -1)
+			rc = -1;
+	free(names);
+	return c->o->require_xattr ? rc : 0;
+}

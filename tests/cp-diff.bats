@@ -1,0 +1,758 @@
+# Differential tests: each case runs one command line with GNU cp and with
+# zcp on two copies of one fixture and compares exit status, stdout,
+# stderr (after the program name) and the resulting trees (type, mode,
+# size, content hash, link target, link count, hard-link grouping, owner,
+# mtime, xattrs; sparseness for --sparse).  See tests/cp-diff.bash.
+# The --keep-directory-symlink cases at the end are not differential:
+# GNU cp 9.1 has no such option.
+
+setup() {
+	load common
+	load cp-diff
+	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() { diff_teardown; }
+
+# ---- fixtures used by a few cases ---------------------------------------
+
+# numbered: files plus existing.~1~ and a.~3~, for numbered backups.
+fx_numbered() {
+	fx_files
+	printf 'backup 1\n' > existing.~1~
+	printf 'backup 3\n' > a.~3~
+}
+
+# nest: src/ holds only an empty sub/, and empty: an empty src/.  In
+# "cp -r src src/sub" and "cp -r src src" the copy meets its own
+# destination inside the tree; cp reads a directory in inode order and,
+# new directories' inodes being spread by the allocator, whatever else a
+# directory held would be copied or not before the refusal by chance.
+fx_nest() { mkdir -p src/sub; }
+fx_empty() { mkdir src; }
+
+# one_conflict: src/ copied onto dst/ where exactly one file exists.
+fx_one_conflict() {
+	mkdir -p src/sub dst/src/sub
+	printf 'a\n' > src/a
+	printf 'c\n' > src/sub/c
+	printf 'old c, longer\n' > dst/src/sub/c
+}
+
+# kds: dst/sub is a symlink to real/, where src/ has a directory sub/.
+fx_kds() {
+	mkdir -p src/sub/deeper real
+	printf 'new\n' > src/sub/new
+	printf 'deeper\n' > src/sub/deeper/f
+	printf 'top\n' > src/top
+	printf 'old\n' > real/old
+	mkdir dst
+	ln -s ../real dst/sub
+}
+
+# ---- operands: SOURCE DEST, SOURCE... DIRECTORY, -t, -T -----------------
+
+@test "SOURCE DEST: a file to a new name" {
+	diffcase files -- a new
+}
+
+@test "SOURCE DEST: onto an existing file, which keeps its mode" {
+	diffcase files -- big existing
+}
+
+@test "SOURCE... DIRECTORY: four files into a directory" {
+	diffcase files -- a b empty big d
+}
+
+@test "SOURCE... DIRECTORY/: the directory named with a trailing slash" {
+	diffcase files -- a b d/
+}
+
+@test "SOURCE... DIRECTORY: the directory through a symlink" {
+	diffcase files -- a b link-d
+}
+
+@test "-t DIRECTORY: sources after the target" {
+	diffcase files -- -t d a b
+}
+
+@test "--target-directory=DIRECTORY" {
+	diffcase files -- --target-directory=d a big
+}
+
+@test "-T: a file onto an existing file" {
+	diffcase files -- -T a existing
+}
+
+@test "-T: refuses to put a file over a directory" {
+	diffcase files -- -T a d
+}
+
+@test "-T: three operands is an extra operand" {
+	diffcase files -- -T a b d
+}
+
+@test "-rT: a directory's contents into an existing directory" {
+	diffcase update -- -rT src dst
+}
+
+@test "refusal: target '...' is not a directory" {
+	diffcase files -- a b existing
+}
+
+@test "refusal: target directory does not exist" {
+	diffcase files -- a b nodir
+}
+
+@test "refusal: -t names a file" {
+	diffcase files -- -t existing a
+}
+
+@test "refusal: -t names a missing directory" {
+	diffcase files -- -t nodir a
+}
+
+@test "refusal: no operand" {
+	diffcase files --
+}
+
+@test "refusal: missing destination operand" {
+	diffcase files -- a
+}
+
+@test "refusal: -t with -T" {
+	diffcase files -- -t d -T a
+}
+
+@test "refusal: an unknown option" {
+	diffcase files -- --bogus a b
+}
+
+@test "refusal: 'a' and 'a' are the same file" {
+	diffcase files -- a ./a
+}
+
+@test "refusal: two hard links are the same file" {
+	diffcase files -- h1 h2
+}
+
+@test "refusal: a file onto a symlink to itself is the same file" {
+	diffcase files -- a link-a
+}
+
+@test "refusal: not writing through dangling symlink" {
+	diffcase files -- a dangling
+}
+
+@test "refusal: a missing source cannot be stat'ed" {
+	diffcase files -- missing new
+}
+
+@test "refusal: a trailing slash on a missing destination" {
+	diffcase files -- a newdir/
+}
+
+@test "refusal: a file named with a trailing slash is not a directory" {
+	diffcase files -- a/ new
+}
+
+@test "several sources, one missing: the rest are copied, exit 1" {
+	diffcase files -- a missing b d
+}
+
+@test "several sources, one a directory without -r: omitted, exit 1" {
+	diffcase files -- a dir b d
+}
+
+@test "writing through a symlink destination changes its target" {
+	diffcase files -- b link-a
+}
+
+# ---- recursion ------------------------------------------------------------
+
+@test "-r: a whole tree (sizes, sparse, links, FIFO, modes, odd names)" {
+	diffcase tree -- -r src copy
+}
+
+@test "-R: a whole tree into an existing directory" {
+	diffcase tree -- -R src d
+}
+
+@test "--recursive: with the source named src/" {
+	diffcase tree -- --recursive src/ copy
+}
+
+@test "-r: src/. into an existing directory merges the contents" {
+	diffcase update -- -r src/. dst
+}
+
+@test "-r with umask 077: new files' modes are masked alike" {
+	diffcase --umask=077 tree -- -r src copy
+}
+
+@test "-r: a symlink operand is copied as a symlink" {
+	diffcase tree -- -r src/link-dir src/dangling d
+}
+
+@test "-r: several sources, one missing" {
+	diffcase tree -- -r src missing f d
+}
+
+@test "directory without -r: omitting directory" {
+	diffcase tree -- src d
+}
+
+@test "refusal: copying a directory into itself" {
+	diffcase nest -- -r src src/sub
+}
+
+@test "refusal: copying a directory onto itself" {
+	diffcase empty -- -r src src
+}
+
+@test "refusal: a directory onto a non-directory" {
+	diffcase tree -- -r src f
+}
+
+@test "-t DIRECTORY -r: a directory and a file" {
+	diffcase tree -- -t d -r src f
+}
+
+@test "--strip-trailing-slashes: a directory named src//" {
+	diffcase tree -- -r --strip-trailing-slashes src// copy
+}
+
+@test "--strip-trailing-slashes: a file named a/" {
+	diffcase files -- --strip-trailing-slashes a/ new
+}
+
+# ---- -a, -p, --preserve, --no-preserve ----------------------------------
+
+@test "-a: a whole tree with owners, times, links, xattrs" {
+	diffcase tree -- -a src copy
+}
+
+@test "--archive: into an existing directory" {
+	diffcase tree -- --archive src d
+}
+
+@test "-a with umask 077: modes still preserved" {
+	diffcase --umask=077 tree -- -a src copy
+}
+
+@test "-rp: modes, owners and times, but not hard links" {
+	diffcase tree -- -rp src copy
+}
+
+@test "-p: single files keep mode, setuid, owner and mtime" {
+	diffcase tree -- -p src/small src/mode600 src/suid src/link-file d
+}
+
+@test "--preserve (bare): mode,ownership,timestamps" {
+	diffcase tree -- -r --preserve src copy
+}
+
+@test "--preserve=mode" {
+	diffcase tree -- -r --preserve=mode src copy
+}
+
+@test "--preserve=ownership" {
+	need_root_for "give files other owners"
+	diffcase tree -- -r --preserve=ownership src copy
+}
+
+@test "--preserve=timestamps" {
+	diffcase tree -- -r --preserve=timestamps src copy
+}
+
+@test "--preserve=links: hard links inside the tree stay linked" {
+	diffcase tree -- -r --preserve=links src copy
+}
+
+@test "--preserve=xattr: user.test is copied" {
+	need_xattr
+	diffcase tree -- -r --preserve=xattr src copy
+}
+
+@test "-p without xattr: user.test is not copied" {
+	need_xattr
+	diffcase tree -- -p src/xattr x
+}
+
+@test "--preserve=all" {
+	diffcase tree -- -r --preserve=all src copy
+}
+
+@test "--preserve=mode,timestamps: a list" {
+	diffcase tree -- -r --preserve=mode,timestamps src copy
+}
+
+@test "-a --no-preserve=mode" {
+	diffcase tree -- -a --no-preserve=mode src copy
+}
+
+@test "-a --no-preserve=timestamps,ownership" {
+	diffcase tree -- -a --no-preserve=timestamps,ownership src copy
+}
+
+@test "-a --no-preserve=all: like -R -d" {
+	diffcase tree -- -a --no-preserve=all src copy
+}
+
+@test "--preserve=bogus: invalid argument and the valid list" {
+	diffcase files -- --preserve=bogus a new
+}
+
+@test "-a: hard links across command-line arguments stay linked" {
+	diffcase files -- -a h1 h2 a d
+}
+
+@test "--preserve=links: hard links across arguments stay linked" {
+	diffcase files -- --preserve=links h1 h2 d
+}
+
+@test "-r without --preserve=links: hard-linked arguments are two files" {
+	diffcase files -- -r h1 h2 d
+}
+
+# ---- symbolic links: -d, -P, -L, -H ---------------------------------------
+
+@test "default: a symlink source is followed" {
+	diffcase files -- link-a new
+}
+
+@test "default: a dangling symlink source cannot be stat'ed" {
+	diffcase files -- dangling new
+}
+
+@test "-P: symlinks copied as symlinks, dangling too" {
+	diffcase files -- -P link-a dangling d
+}
+
+@test "--no-dereference: a symlink to a directory without -r" {
+	diffcase files -- --no-dereference link-d new
+}
+
+@test "-d: symlinks as symlinks, hard links kept" {
+	diffcase files -- -d link-a h1 h2 d
+}
+
+@test "-rd: a tree with -d" {
+	diffcase tree -- -rd src copy
+}
+
+@test "-L: a symlink source is followed" {
+	diffcase files -- -L link-a new
+}
+
+@test "-rL: every symlink followed, the dangling one fails" {
+	diffcase tree -- -rL src copy
+}
+
+@test "--dereference -r: every symlink followed, no failure" {
+	diffcase tree_nodangling -- --dereference -r src copy
+}
+
+@test "-rH: command-line symlinks followed, inner ones not" {
+	diffcase tree -- -rH src/link-dir src copy
+}
+
+@test "-H without -r: a command-line symlink is followed" {
+	diffcase files -- -H link-a new
+}
+
+# ---- overwriting: -f, -i, -n, -u, --remove-destination ------------------
+
+@test "-i: answered y, the file is overwritten" {
+	diffcase --stdin='y\n' files -- -i a existing
+}
+
+@test "--interactive: answered n, the file is kept" {
+	diffcase --stdin='n\n' files -- --interactive a existing
+}
+
+@test "-i: three files answered y, n, y" {
+	diffcase --stdin='y\nn\ny\n' update -- -i src/older src/newer src/same dst
+}
+
+@test "-ri: one prompt inside a tree, answered y" {
+	diffcase --stdin='y\n' one_conflict -- -ri src dst
+}
+
+@test "-i: no answer at all (end of input) keeps the file" {
+	diffcase files -- -i a existing
+}
+
+@test "-n: an existing file is not overwritten" {
+	diffcase files -- -n a existing
+}
+
+@test "--no-clobber -r: only missing files are added" {
+	diffcase update -- --no-clobber -r src/. dst
+}
+
+@test "-rn: only missing files are added" {
+	diffcase update -- -rn src/. dst
+}
+
+@test "-i -n: the later option wins" {
+	diffcase --stdin='y\n' files -- -i -n a existing
+}
+
+@test "-n -i: the later option wins" {
+	diffcase --stdin='y\n' files -- -n -i a existing
+}
+
+@test "-u: copies onto an older destination" {
+	diffcase update -- -u src/older dst/older
+}
+
+@test "--update: several files, only older or missing ones copied" {
+	diffcase update -- --update src/older src/newer src/same src/only-src dst
+}
+
+@test "-ru: a tree onto an older/newer tree" {
+	diffcase update -- -ru src/. dst
+}
+
+@test "-ruv: the verbose lines name only what was copied" {
+	diffcase --sort-output update -- -ruv src/. dst
+}
+
+@test "-f: --force is accepted where it changes nothing" {
+	diffcase files -- --force a existing
+}
+
+@test "--remove-destination: replaces a symlink instead of writing through" {
+	diffcase files -- --remove-destination b link-a
+}
+
+@test "--remove-destination: replaces a dangling symlink" {
+	diffcase files -- --remove-destination a dangling
+}
+
+@test "--remove-destination -v: says removed" {
+	diffcase files -- --remove-destination -v a existing
+}
+
+# ---- backups: -b, --backup[=CONTROL], -S/--suffix -------------------------
+
+@test "-b: a simple backup existing~" {
+	diffcase files -- -b a existing
+}
+
+@test "--backup (bare): existing-style with no numbered backups" {
+	diffcase files -- --backup a existing
+}
+
+@test "--backup=numbered: the next number after existing.~1~" {
+	diffcase numbered -- --backup=numbered a existing
+}
+
+@test "--backup=existing: numbered where numbered ones exist, else simple" {
+	diffcase numbered -- --backup=existing a existing b big
+}
+
+@test "--backup=simple -S .bak" {
+	diffcase files -- --backup=simple -S .bak a existing
+}
+
+@test "-b --suffix=.orig" {
+	diffcase files -- -b --suffix=.orig a existing
+}
+
+@test "--backup=t: numbered under its other name" {
+	diffcase numbered -- --backup=t a existing
+}
+
+@test "--backup=nil: existing under its other name" {
+	diffcase numbered -- --backup=nil a existing b
+}
+
+@test "--backup=none: no backup even with -S" {
+	diffcase files -- --backup=none -S .bak a existing
+}
+
+@test "--backup=bogus: invalid argument and the valid list" {
+	diffcase files -- --backup=bogus a existing
+}
+
+@test "--backup=n: ambiguous argument" {
+	diffcase files -- --backup=n a existing
+}
+
+@test "-b in a tree: only overwritten files get backups" {
+	diffcase update -- -rb src/. dst
+}
+
+@test "-b with VERSION_CONTROL=numbered" {
+	diffcase --env=VERSION_CONTROL=numbered numbered -- -b a existing
+}
+
+@test "-b with SIMPLE_BACKUP_SUFFIX=.sv" {
+	diffcase --env=SIMPLE_BACKUP_SUFFIX=.sv files -- -b a existing
+}
+
+@test "-bv: the verbose line names the backup" {
+	diffcase files -- -bv a existing
+}
+
+@test "--backup -f: a file onto itself makes a backup" {
+	diffcase files -- --backup -f a a
+}
+
+# ---- links: -l, -s ---------------------------------------------------------
+
+@test "-l: hard links into a directory" {
+	diffcase files -- -l a b link-a d
+}
+
+@test "--link -r: a tree of hard links" {
+	diffcase tree -- --link -r src copy
+}
+
+@test "-al: the hard-link farm" {
+	diffcase tree -- -al src copy
+}
+
+@test "-l onto an existing file: File exists" {
+	diffcase files -- -l a existing
+}
+
+@test "-lf: a hard link replaces an existing file" {
+	diffcase files -- -lf a existing
+}
+
+@test "-s: a relative symlink in the current directory" {
+	diffcase files -- -s a sym
+}
+
+@test "--symbolic-link: relative into a subdirectory is refused" {
+	diffcase files -- --symbolic-link a d/
+}
+
+@test "-s: absolute sources into a subdirectory" {
+	diffcase files -- -s {D}/a {D}/b d
+}
+
+@test "-rs: a tree of absolute symlinks" {
+	diffcase tree -- -rs {D}/src copy
+}
+
+@test "-s onto an existing file: File exists" {
+	diffcase files -- -s a existing
+}
+
+@test "-sf: a symlink replaces an existing file" {
+	diffcase files -- -sf a existing
+}
+
+# ---- --parents, --attributes-only ----------------------------------------
+
+@test "--parents: the source's directories are made under the target" {
+	diffcase tree -- --parents src/sub/deep/g src/small d
+}
+
+@test "--parents -a: the made directories get the sources' attributes" {
+	diffcase tree -- --parents -a src/sub/deep/g src/setgid/in d
+}
+
+@test "--parents -v: the made directories are reported" {
+	diffcase tree -- --parents -v src/sub/deep/g d
+}
+
+@test "--parents -r: a directory under its path" {
+	diffcase tree -- --parents -r src/sub d
+}
+
+@test "--parents: the destination must be a directory" {
+	diffcase tree -- --parents src/small f
+}
+
+@test "--attributes-only -p: onto an existing file, content untouched" {
+	diffcase files -- --attributes-only -p b existing
+}
+
+@test "--attributes-only -r: a tree of empty files" {
+	diffcase tree -- --attributes-only -r src copy
+}
+
+# ---- --sparse ----------------------------------------------------------------
+
+@test "sparse default (auto): holes stay holes" {
+	diffcase --sparse sparse -- sparse zeros dense mixed d
+}
+
+@test "--sparse=auto" {
+	diffcase sparse -- --sparse=auto sparse zeros mixed d
+}
+
+@test "--sparse=always: written zeros become holes" {
+	diffcase sparse -- --sparse=always sparse zeros dense mixed d
+}
+
+@test "--sparse=never: holes are filled" {
+	diffcase sparse -- --sparse=never sparse zeros d
+}
+
+@test "--sparse=always -r: a tree" {
+	diffcase tree -- -r --sparse=always src copy
+}
+
+@test "--sparse=bogus: invalid argument" {
+	diffcase sparse -- --sparse=bogus sparse d
+}
+
+# ---- -x, --one-file-system ------------------------------------------------
+
+@test "-rx: a mount point is made but not entered" {
+	need_tmpfs
+	diffcase mnt -- -rx src copy
+}
+
+@test "--one-file-system -a" {
+	need_tmpfs
+	diffcase mnt -- --one-file-system -a src copy
+}
+
+@test "-r without -x: the mounted file system is copied" {
+	need_tmpfs
+	diffcase mnt -- -r src copy
+}
+
+# ---- -v ----------------------------------------------------------------------
+
+@test "-v: one file" {
+	diffcase files -- -v a new
+}
+
+@test "--verbose: several files into a directory" {
+	diffcase files -- --verbose a b empty d
+}
+
+@test "-v: odd names are quoted as cp quotes them" {
+	diffcase tree -- -v 'src/with space' $'src/new\nline' "src/it's" \
+	    'src/dq"q' $'src/bad\xff' d
+}
+
+@test "-rv: one line per file of a tree" {
+	diffcase --sort-output tree -- -rv src copy
+}
+
+@test "-av: one line per file of a tree" {
+	diffcase --sort-output tree -- -av src d
+}
+
+# ---- special files, --copy-contents -------------------------------------
+
+@test "-r: a character device and a FIFO are recreated" {
+	need_root_for "mknod a device"
+	diffcase special -- -r src copy
+}
+
+@test "-a: a character device keeps its mode and number" {
+	need_root_for "mknod a device"
+	diffcase special -- -a src copy
+}
+
+@test "--copy-contents -r: a device's contents are read" {
+	need_root_for "mknod a device"
+	diffcase special_nofifo -- --copy-contents -r src copy
+}
+
+@test "without -r: a device is read like a file" {
+	need_root_for "mknod a device"
+	diffcase special_nofifo -- src/null new
+}
+
+# ---- permission failures, as uid 65534 -----------------------------------
+
+@test "as nobody: -r with an unreadable file reports it and copies the rest" {
+	diffcase --user --sort-output perm -- -r src out/copy
+}
+
+@test "as nobody: several sources, one unreadable" {
+	diffcase --user perm -- src/a src/secret src/b out
+}
+
+@test "as nobody: an unwritable destination directory" {
+	diffcase --user perm -- src/a src/b rodir
+}
+
+@test "as nobody: an unwritable destination file fails without -f" {
+	diffcase --user perm -- src/a out/prot
+}
+
+@test "as nobody: -f removes an unwritable destination file and retries" {
+	diffcase --user perm -- -f src/a out/prot
+}
+
+@test "as nobody: --remove-destination on an unwritable file" {
+	diffcase --user perm -- --remove-destination src/b out/prot
+}
+
+@test "as nobody: -p cannot give away ownership, silently" {
+	diffcase --user perm -- -p src/a src/mine out
+}
+
+@test "as nobody: --preserve=ownership fails to preserve ownership" {
+	diffcase --user perm -- --preserve=ownership src/a out
+}
+
+@test "as nobody: -rp copies into a read-only directory, then restores it" {
+	diffcase --user perm -- -rp src/ro out
+}
+
+@test "as nobody: -a on a tree with unreadable parts" {
+	diffcase --user --sort-output perm -- -a src out/copy
+}
+
+@test "as nobody: umask 077 -r" {
+	diffcase --user --umask=077 perm -- -r src/ro src/a out
+}
+
+# ---- --keep-directory-symlink: zcp only, not differential ----------------
+
+@test "kds: without --keep-directory-symlink zcp refuses as cp does" {
+	diffcase kds -- -r src/. dst
+}
+
+@test "kds: GNU cp 9.1 has no --keep-directory-symlink" {
+	fx_kds
+	run cp -r --keep-directory-symlink src/. dst
+	assert_failure 1
+	assert_line --index 0 "cp: unrecognized option '--keep-directory-symlink'"
+}
+
+@test "kds: --keep-directory-symlink -r copies through dst/sub into real/" {
+	fx_kds
+	run zcp -r --keep-directory-symlink src/. dst
+	assert_success
+	assert_output ''
+	assert_link_exists dst/sub
+	[ "$(readlink dst/sub)" = ../real ]
+	assert_file_exists real/old
+	[ "$(cat real/new)" = new ]
+	[ "$(cat real/deeper/f)" = deeper ]
+	[ "$(cat dst/top)" = top ]
+}
+
+@test "kds: --keep-directory-symlink -a keeps the symlink and its target" {
+	fx_kds
+	ln -s real realink
+	run zcp -a --keep-directory-symlink src/sub dst/
+	assert_success
+	[ "$(readlink dst/sub)" = ../real ]
+	[ "$(cat real/new)" = new ]
+	[ "$(cat real/old)" = old ]
+}
+
+@test "kds: a symlink to a file is still not a directory" {
+	fx_kds
+	rm dst/sub
+	ln -s ../real/old dst/sub
+	run zcp -r --keep-directory-symlink src/. dst
+	assert_failure 1
+	assert_line "zcp: cannot overwrite non-directory 'dst/./sub' with directory 'src/./sub'"
+	[ "$(readlink dst/sub)" = ../real/old ]
+}
