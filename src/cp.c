@@ -14,6 +14,7 @@
 
 #include "cp.h"
 #include "diag.h"
+#include "sig.h"
 
 /* The last component of a name, trailing slashes included ("a/b/" is
  * "b/"), as gnulib's last_component. */
@@ -259,7 +260,7 @@ cp_main(struct ctx *c, int n, char **ops)
 	if (target == NULL)
 		return copy_top(c, ops[0], ops[1]);
 	c->many = nsrc > 1;
-	for (i = 0; i < nsrc; i++)
+	for (i = 0; i < nsrc && sig_pending() == 0; i++)
 		if (copy_into(c, ops[i], target) == -1)
 			rc = -1;
 	return rc;

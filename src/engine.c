@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "probe.h"
+#include "sig.h"
 #include "sparse.h"
 
 /* Most bytes one call asks for; the kernel caps it lower anyway. */
@@ -287,6 +288,9 @@ report_error(const struct xfer *x, const struct mresult *r)
 {
 	enum mside side = write_errno(r->err) ? SIDE_WRITE : r->side;
 
+	/* Stopped by SIGINT, SIGTERM or SIGHUP: not an error to report. */
+	if (r->err == EINTR && sig_pending() != 0)
+		return;
 	if (side == SIDE_READ)
 		diag(r->err, "error reading %s", quote(x->src->name));
 	else if (side == SIDE_WRITE)

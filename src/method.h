@@ -84,7 +84,8 @@ size_t	 xfer_want(const struct xfer *, off_t);
 bool	 xfer_finished(const struct xfer *, off_t);
 void	 xfer_zero(const struct xfer *, off_t, struct mresult *);
 bool	 errno_unsupported(int);
-void	 xfer_wait(const struct xfer *, enum mside);
+int	 xfer_wait(const struct xfer *, enum mside);
+bool	 xfer_retry(int);
 void	 mresult_fail(struct mresult *, int, const char *, enum mside);
 char	*xio_buffer(struct xio *);
 size_t	 write_all(const struct xfer *, const char *, size_t,

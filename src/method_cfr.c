@@ -27,12 +27,10 @@ cfr_copy(struct xfer *x, struct mresult *r)
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (errno == EINTR)
+		if (xfer_retry(errno))
 			continue;
-		if (errno == EAGAIN) {
-			xfer_wait(x, SIDE_BOTH);
+		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
 			continue;
-		}
 		r->bytes = moved;
 		mresult_fail(r, errno, "copy_file_range", SIDE_BOTH);
 		return;

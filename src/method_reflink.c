@@ -35,7 +35,7 @@ reflink_copy(struct xfer *x, struct mresult *r)
 	do {
 		r->calls++;
 		rc = ioctl(x->dst->fd, FICLONE, x->src->fd);
-	} while (rc == -1 && errno == EINTR);
+	} while (rc == -1 && xfer_retry(errno));
 	if (rc == -1) {
 		mresult_fail(r, errno, "ioctl FICLONE", SIDE_BOTH);
 		return;

@@ -86,12 +86,10 @@ rw_copy(struct xfer *x, struct mresult *r)
 			break;
 		}
 		if (n == -1) {
-			if (errno == EINTR)
+			if (xfer_retry(errno))
 				continue;
-			if (errno == EAGAIN) {
-				xfer_wait(x, SIDE_READ);
+			if (errno == EAGAIN && xfer_wait(x, SIDE_READ) == 0)
 				continue;
-			}
 			r->bytes = moved;
 			r->err = errno;
 			r->call = "read";

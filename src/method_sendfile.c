@@ -32,12 +32,10 @@ sendfile_copy(struct xfer *x, struct mresult *r)
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (errno == EINTR)
+		if (xfer_retry(errno))
 			continue;
-		if (errno == EAGAIN) {
-			xfer_wait(x, SIDE_BOTH);
+		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
 			continue;
-		}
 		r->bytes = moved;
 		mresult_fail(r, errno, "sendfile", SIDE_BOTH);
 		return;

@@ -42,12 +42,10 @@ splice_direct(struct xfer *x, struct mresult *r)
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (errno == EINTR)
+		if (xfer_retry(errno))
 			continue;
-		if (errno == EAGAIN) {
-			xfer_wait(x, SIDE_BOTH);
+		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
 			continue;
-		}
 		r->bytes = moved;
 		mresult_fail(r, errno, "splice", direct_side(x));
 		return;
@@ -102,7 +100,7 @@ pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 		want = len < x->io->bufsize ? len : x->io->bufsize;
 		r->calls++;
 		n = read(x->io->pipefd[0], buf, want);
-		if (n == -1 && errno == EINTR)
+		if (n == -1 && xfer_retry(errno))
 			continue;
 		if (n <= 0) {
 			/* The pipe holds len bytes: a 0 here is a lie. */
@@ -139,12 +137,10 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 			*moved += n;
 			continue;
 		}
-		if (n == -1 && errno == EINTR)
+		if (n == -1 && xfer_retry(errno))
 			continue;
-		if (n == -1 && errno == EAGAIN) {
-			xfer_wait(x, SIDE_WRITE);
+		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
 			continue;
-		}
 		if (n == 0)
 			errno = EIO;
 		mresult_fail(r, errno, "splice", SIDE_WRITE);
@@ -185,12 +181,10 @@ splice_via_pipe(struct xfer *x, struct mresult *r)
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (errno == EINTR)
+		if (xfer_retry(errno))
 			continue;
-		if (errno == EAGAIN) {
-			xfer_wait(x, SIDE_READ);
+		if (errno == EAGAIN && xfer_wait(x, SIDE_READ) == 0)
 			continue;
-		}
 		r->bytes = moved;
 		mresult_fail(r, errno, "splice", SIDE_READ);
 		return;

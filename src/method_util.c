@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "method.h"
+#include "sig.h"
 
 size_t
 xfer_want(const struct xfer *x, off_t moved)
@@ -70,27 +71,37 @@ errno_unsupported(int err)
 	}
 }
 
-static void
+/* EINTR: call again, unless a signal asked zcp to stop (sig.h). */
+bool
+xfer_retry(int err)
+{
+	return err == EINTR && sig_pending() == 0;
+}
+
+static int
 wait_one(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
-	while (poll(&p, 1, -1) == -1 && errno == EINTR)
-		continue;
+	while (poll(&p, 1, -1) == -1)
+		if (!xfer_retry(errno))
+			return -1;
+	return 0;
 }
 
 /*
  * EAGAIN from a non-blocking end: wait for each end the failure may
  * belong to in turn, so a ready source never makes us spin on a full
- * destination.
+ * destination.  Returns 0, or -1 with errno EINTR when asked to stop.
  */
-void
+int
 xfer_wait(const struct xfer *x, enum mside side)
 {
-	if (side != SIDE_WRITE)
-		wait_one(x->src->fd, POLLIN);
-	if (side != SIDE_READ)
-		wait_one(x->dst->fd, POLLOUT);
+	if (side != SIDE_WRITE && wait_one(x->src->fd, POLLIN) == -1)
+		return -1;
+	if (side != SIDE_READ && wait_one(x->dst->fd, POLLOUT) == -1)
+		return -1;
+	return 0;
 }
 
 void
@@ -128,12 +139,10 @@ write_all(const struct xfer *x, const char *buf, size_t len,
 			done += (size_t)n;
 			continue;
 		}
-		if (n == -1 && errno == EINTR)
+		if (n == -1 && xfer_retry(errno))
 			continue;
-		if (n == -1 && errno == EAGAIN) {
-			xfer_wait(x, SIDE_WRITE);
+		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
 			continue;
-		}
 		if (n == 0)
 			errno = EIO;
 		break;

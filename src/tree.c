@@ -19,6 +19,7 @@
 #include "cp.h"
 #include "diag.h"
 #include "fdinfo.h"
+#include "sig.h"
 
 enum verdict { PROCEED, SKIP, FAIL };
 
@@ -426,44 +427,58 @@ fail:
 	return NULL;
 }
 
+/* One entry of a directory: its locs in the source and destination. */
+static int
+copy_child(struct ctx *c, const struct loc *s, int sfd, const struct loc *d,
+    const struct loc *dir, const char *name)
+{
+	char *sp = path_join(s->path, name), *dp = path_join(d->path, name);
+	struct loc cs = { sfd, name, sp, 0, 0, false }, cd = *dir;
+	int rc;
+
+	cd.name = name;
+	cd.path = dp;
+	if (sp == NULL || dp == NULL) {
+		diag(ENOMEM, "cannot copy %s", quote(s->path));
+		rc = -1;
+	} else
+		rc = copy_entry(c, &cs, &cd, false);
+	free(sp);
+	free(dp);
+	return rc;
+}
+
 static int
 copy_children(struct ctx *c, const struct loc *s, int sfd,
     const struct loc *d, int dfd, const struct stat *dst)
 {
+	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
+	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid };
 	struct entry *v;
 	size_t i, n;
-	DIR *dir;
+	DIR *dp;
 	int rc = 0, fd;
-	/* A default ACL, not the umask, decides what new files get here. */
-	bool plain = fgetxattr(dfd, "system.posix_acl_default", NULL, 0) ==
-	    -1 && errno == ENODATA;
 
-	if ((fd = dup(sfd)) == -1 || (dir = fdopendir(fd)) == NULL) {
+	/* A default ACL, not the umask, decides what new files get here. */
+	dir.plain = fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
+	    errno == ENODATA;
+	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
 		if (fd != -1)
 			close(fd);
 		return -1;
 	}
-	v = read_entries(dir, &n);
-	closedir(dir);
+	v = read_entries(dp, &n);
+	closedir(dp);
 	if (v == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		char *sp = path_join(s->path, v[i].name);
-		char *dp = path_join(d->path, v[i].name);
-		struct loc cs = { sfd, v[i].name, sp, 0, 0, false },
-		    cd = { dfd, v[i].name, dp, dst->st_dev, dst->st_mode &
-		    S_ISGID ? dst->st_gid : c->egid, plain };
-
-		if (sp == NULL || dp == NULL) {
-			diag(ENOMEM, "cannot copy %s", quote(s->path));
+		/* Asked to stop: what is left is not copied. */
+		if (sig_pending() != 0 ||
+		    copy_child(c, s, sfd, d, &dir, v[i].name) == -1)
 			rc = -1;
-		} else if (copy_entry(c, &cs, &cd, false) == -1)
-			rc = -1;
-		free(sp);
-		free(dp);
 		free(v[i].name);
 	}
 	free(v);

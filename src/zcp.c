@@ -16,6 +16,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "options.h"
+#include "sig.h"
 
 /*
  * A descriptor among 0-2 that we were started without must not be
@@ -113,5 +114,6 @@ main(int argc, char **argv)
 	seen_free(c.seen);
 	if (flush_stdout(to_stdout && !closed[1]) == -1)
 		rc = -1;
+	sig_reraise();
 	return rc == 0 ? 0 : 1;
 }

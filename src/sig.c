@@ -1,0 +1,54 @@
+/*
+ * sig: a stop request from SIGINT, SIGTERM or SIGHUP.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "sig.h"
+
+static volatile sig_atomic_t caught;
+
+static void
+on_signal(int signo)
+{
+	if (caught == 0)
+		caught = signo;
+}
+
+/*
+ * Without SA_RESTART, so that a splice blocked on an empty pipe returns
+ * EINTR instead of waiting for data that may never come.
+ */
+void
+sig_init(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		(void)sigaction(sigs[i], &sa, NULL);
+}
+
+int
+sig_pending(void)
+{
+	return caught;
+}
+
+/* Die by the signal that stopped us; returns if there was none. */
+void
+sig_reraise(void)
+{
+	int signo = caught;
+
+	if (signo == 0)
+		return;
+	signal(signo, SIG_DFL);
+	raise(signo);
+}
