@@ -29,7 +29,7 @@ _zcp()
 		local prefix=${cur%"${cur##*,}"}
 		COMPREPLY=($(compgen -P "$prefix" -W 'mode ownership timestamps
 		    links xattr all' -- "${cur##*,}"))
-		compopt -o nospace
+		compopt -o nospace 2>/dev/null
 		return
 		;;
 	--pipe-size)
@@ -57,7 +57,7 @@ _zcp()
 		    -t --target-directory= -T --no-target-directory --trace
 		    --debug -u --update -v --verbose -x --one-file-system --help
 		    --version' -- "$cur"))
-		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 		return
 	fi
 	_filedir
