@@ -36,6 +36,14 @@ _zcp()
 		COMPREPLY=($(compgen -W '64k 256k 1M' -- "$cur"))
 		return
 		;;
+	--stats)
+		COMPREPLY=($(compgen -W 'human json' -- "$cur"))
+		return
+		;;
+	--stats-file)
+		_filedir
+		return
+		;;
 	--suffix | -S)
 		return
 		;;
@@ -53,6 +61,7 @@ _zcp()
 		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= -R -r --recursive
 		    --reflink --reflink= --remove-destination --sparse=
+		    --stats --stats= --stats-file=
 		    --strip-trailing-slashes -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
 		    --debug -u --update -v --verbose -x --one-file-system --help

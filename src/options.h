@@ -10,6 +10,8 @@
 struct options {
 	struct engine_conf	 engine;
 	struct cpopts		 cp;
+	enum stats_format	 stats;		/* --stats */
+	const char		*stats_file;
 	int			 noperands;
 	char			**operands;
 };

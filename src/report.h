@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "fdinfo.h"
 #include "method.h"
@@ -47,6 +48,23 @@ void	 stats_attempt(struct stats *, enum method_id, enum method_id,
 	    const struct mresult *);
 void	 stats_remembered(struct stats *, enum method_id, enum method_id,
 	    int);
+
+enum stats_format {
+	STATS_OFF,
+	STATS_HUMAN,
+	STATS_JSON
+};
+
+/* What the process measured of the run, for the report. */
+struct stats_run {
+	double		 seconds;	/* wall clock, from the start */
+	double		 user, system;	/* CPU, getrusage */
+	int		 exit_status;	/* 128 + signo when stopped */
+	int		 signo;		/* the signal that stopped it, or 0 */
+};
+
+void	 stats_print(FILE *, enum stats_format, const struct stats *,
+	    const struct stats_run *);
 
 void	 trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 trace_pair(const struct fdinfo *, const struct fdinfo *,
