@@ -20,6 +20,7 @@ complete -c zcp -l preserve -f -a 'mode ownership timestamps links xattr all' -d
 complete -c zcp -l no-preserve -x -a 'mode ownership timestamps links xattr all' -d "Don't preserve the attributes listed"
 complete -c zcp -l parents -d 'Use the full source name under DIRECTORY'
 complete -c zcp -l pipe-size -x -d 'Grow pipes to SIZE bytes (e.g. 1M)'
+complete -c zcp -l progress -d 'Show a one-line meter on standard error'
 complete -c zcp -s R -s r -l recursive -d 'Copy directories recursively'
 complete -c zcp -l reflink -f -a 'auto always never' -d 'Control clone/CoW copies'
 complete -c zcp -l remove-destination -d 'Remove each existing destination before opening it'

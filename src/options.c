@@ -29,6 +29,7 @@ enum {
 	OPT_PARENTS,
 	OPT_PIPE_SIZE,
 	OPT_PRESERVE,
+	OPT_PROGRESS,
 	OPT_REFLINK,
 	OPT_REMOVE_DEST,
 	OPT_SPARSE,
@@ -102,6 +103,8 @@ static const struct optdef optdefs[] = {
 	{ "pipe-size", NULL, required_argument, OPT_PIPE_SIZE, "=SIZE",
 	  "grow pipes to SIZE bytes (e.g. 1M); default:\n"
 	  "  /proc/sys/fs/pipe-max-size" },
+	{ "progress", NULL, no_argument, OPT_PROGRESS, NULL,
+	  "show a one-line meter on standard error" },
 	{ "recursive", "Rr", no_argument, 'R', NULL,
 	  "copy directories recursively" },
 	{ "reflink", NULL, optional_argument, OPT_REFLINK, "[=WHEN]",
@@ -445,6 +448,7 @@ apply_flag(struct options *o, int c)
 	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
 	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
 	case OPT_TRACE:		o->engine.trace = true; break;
+	case OPT_PROGRESS:	o->progress = true; break;
 	case 'f':		cp->force = true; break;
 	case 'i':		cp->clobber = CLOBBER_ASK; break;
 	case 'n':		cp->clobber = CLOBBER_NO; break;

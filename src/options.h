@@ -12,6 +12,7 @@ struct options {
 	struct cpopts		 cp;
 	enum stats_format	 stats;		/* --stats */
 	const char		*stats_file;
+	bool			 progress;
 	int			 noperands;
 	char			**operands;
 };

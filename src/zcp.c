@@ -18,12 +18,15 @@
 #include "diag.h"
 #include "engine.h"
 #include "options.h"
+#include "progress.h"
 #include "sig.h"
+#include "tally.h"
 
-/* What --stats needs from the start of the run. */
+/* What --stats and --progress need from the start of the run. */
 struct reporting {
 	struct timespec	 start;
 	FILE		*stats;		/* where the report goes, or NULL */
+	struct progress	*meter;
 };
 
 /*
@@ -89,16 +92,17 @@ flush_stdout(bool used)
 }
 
 /*
- * --stats turns SIGINT, SIGTERM and SIGHUP into a stop request, so that
- * what was done can still be reported.  Off, it costs nothing: no
- * system call more than a plain copy makes.
+ * --stats and --progress turn SIGINT, SIGTERM and SIGHUP into a stop
+ * request, so that what was done can still be reported.  Off, they
+ * cost nothing: no system call more than a plain copy makes.
  */
 static int
 reporting_start(struct reporting *r, struct options *o)
 {
+	struct tally t;
 	int fd;
 
-	if (o->stats == STATS_OFF)
+	if (o->stats == STATS_OFF && !o->progress)
 		return 0;
 	sig_init();
 	if (o->stats_file != NULL) {
@@ -111,8 +115,14 @@ reporting_start(struct reporting *r, struct options *o)
 				close(fd);
 			return -1;
 		}
-	} else
+	} else if (o->stats != STATS_OFF)
 		r->stats = stderr;
+	if (o->progress) {
+		tally_sources(&o->cp, o->engine.sparse != SPARSE_NEVER,
+		    o->noperands, o->operands, &t);
+		r->meter = progress_new(STDERR_FILENO, t.bytes, t.files);
+		o->engine.tick = progress_tick(r->meter);
+	}
 	return 0;
 }
 
@@ -122,7 +132,7 @@ seconds(const struct timeval *tv)
 	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
-/* The report; returns -1 if it could not be written. */
+/* The meter off the screen, then the report; returns -1 if unwritten. */
 static int
 reporting_end(struct reporting *r, const struct options *o,
     const struct engine *e, int rc)
@@ -131,6 +141,7 @@ reporting_end(struct reporting *r, const struct options *o,
 	struct timespec end;
 	struct rusage ru;
 
+	progress_end(r->meter);
 	if (r->stats == NULL)
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &end);
