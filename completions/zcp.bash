@@ -36,6 +36,14 @@ _zcp()
 		COMPREPLY=($(compgen -W '64k 256k 1M' -- "$cur"))
 		return
 		;;
+	--stats)
+		COMPREPLY=($(compgen -W 'human json' -- "$cur"))
+		return
+		;;
+	--stats-file)
+		_filedir
+		return
+		;;
 	--suffix | -S)
 		return
 		;;
@@ -51,8 +59,9 @@ _zcp()
 		    --backup= -b --copy-contents -d -f --force -i --interactive -H
 		    --keep-directory-symlink -l --link -L --dereference --method=
 		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
-		    --no-preserve= --parents --pipe-size= -R -r --recursive
-		    --reflink --reflink= --remove-destination --sparse=
+		    --no-preserve= --parents --pipe-size= --progress -R -r
+		    --recursive --reflink --reflink= --remove-destination
+		    --sparse= --stats --stats= --stats-file=
 		    --strip-trailing-slashes -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
 		    --debug -u --update -v --verbose -x --one-file-system --help

@@ -20,10 +20,13 @@ complete -c zcp -l preserve -f -a 'mode ownership timestamps links xattr all' -d
 complete -c zcp -l no-preserve -x -a 'mode ownership timestamps links xattr all' -d "Don't preserve the attributes listed"
 complete -c zcp -l parents -d 'Use the full source name under DIRECTORY'
 complete -c zcp -l pipe-size -x -d 'Grow pipes to SIZE bytes (e.g. 1M)'
+complete -c zcp -l progress -d 'Show a one-line meter on standard error'
 complete -c zcp -s R -s r -l recursive -d 'Copy directories recursively'
 complete -c zcp -l reflink -f -a 'auto always never' -d 'Control clone/CoW copies'
 complete -c zcp -l remove-destination -d 'Remove each existing destination before opening it'
 complete -c zcp -l sparse -x -a 'auto always never' -d 'Control creation of sparse files'
+complete -c zcp -l stats -f -a 'human json' -d 'Report files, bytes, time and system calls at exit'
+complete -c zcp -l stats-file -r -F -d 'Write the --stats report to FILE'
 complete -c zcp -l strip-trailing-slashes -d 'Remove trailing slashes from each SOURCE'
 complete -c zcp -s s -l symbolic-link -d 'Make symbolic links instead of copying'
 complete -c zcp -s S -l suffix -x -d 'Override the usual backup suffix'

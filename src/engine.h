@@ -30,6 +30,7 @@ struct engine_conf {
 	enum sparse_mode	 sparse;
 	size_t			 pipe_size;
 	bool			 trace;
+	const struct xtick	*tick;		/* --progress, or NULL */
 };
 
 struct engine;

@@ -57,6 +57,17 @@ struct xio {
 	size_t		 bufsize;
 };
 
+/*
+ * Who wants to hear of each step (--progress): the engine tells pair()
+ * before each pair, every method tells moved() after each call that
+ * moved bytes.  NULL costs a comparison, no system call.
+ */
+struct xtick {
+	void		 (*pair)(void *, const struct fdinfo *);
+	void		 (*moved)(void *, enum method_id, off_t);
+	void		*arg;
+};
+
 struct xfer {
 	const struct fdinfo *src, *dst;
 	off_t		 len;		/* bytes to move, or XFER_TO_EOF */
@@ -64,6 +75,8 @@ struct xfer {
 	bool		 maybe_more;	/* a 0 at the start may not mean EOF */
 	bool		 punch;		/* leave holes for runs of zeros */
 	struct xio	*io;
+	enum method_id	 method;	/* the one running, for tick */
+	const struct xtick *tick;	/* or NULL */
 };
 
 struct method {
@@ -78,6 +91,14 @@ extern const struct method method_copy_file_range;
 extern const struct method method_sendfile;
 extern const struct method method_splice;
 extern const struct method method_readwrite;
+
+/* n more bytes reached the destination. */
+static inline void
+xfer_moved(const struct xfer *x, off_t n)
+{
+	if (x->tick != NULL && n > 0)
+		x->tick->moved(x->tick->arg, x->method, n);
+}
 
 /* Shared by the methods: method_util.c */
 size_t	 xfer_want(const struct xfer *, off_t);

@@ -21,6 +21,7 @@ cfr_copy(struct xfer *x, struct mresult *r)
 		    xfer_want(x, moved), 0);
 		if (n > 0) {
 			moved += n;
+			xfer_moved(x, n);
 			continue;
 		}
 		if (n == 0) {

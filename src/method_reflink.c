@@ -47,6 +47,7 @@ reflink_copy(struct xfer *x, struct mresult *r)
 		(void)lseek(x->dst->fd, size, SEEK_SET);
 	r->bytes = size;
 	r->status = M_DONE;
+	xfer_moved(x, size);
 }
 
 const struct method method_reflink = {

@@ -99,6 +99,7 @@ rw_copy(struct xfer *x, struct mresult *r)
 		put = x->punch ? write_punched(x, buf, (size_t)n, &hole, r) :
 		    write_all(x, buf, (size_t)n, r);
 		moved += (off_t)put;
+		xfer_moved(x, (off_t)put);
 		if (put < (size_t)n) {
 			r->bytes = moved;
 			r->err = errno;

@@ -26,6 +26,7 @@ sendfile_copy(struct xfer *x, struct mresult *r)
 		n = sendfile(x->dst->fd, x->src->fd, NULL, want);
 		if (n > 0) {
 			moved += n;
+			xfer_moved(x, n);
 			continue;
 		}
 		if (n == 0) {

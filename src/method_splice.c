@@ -36,6 +36,7 @@ splice_direct(struct xfer *x, struct mresult *r)
 		    xfer_want(x, moved), SPLICE_F_MOVE);
 		if (n > 0) {
 			moved += n;
+			xfer_moved(x, n);
 			continue;
 		}
 		if (n == 0) {
@@ -111,6 +112,7 @@ pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 		}
 		put = write_all(x, buf, (size_t)n, r);
 		*moved += (off_t)put;
+		xfer_moved(x, (off_t)put);
 		len -= put;
 		if (put < (size_t)n) {
 			r->err = errno;
@@ -135,6 +137,7 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 		if (n > 0) {
 			inpipe -= (size_t)n;
 			*moved += n;
+			xfer_moved(x, n);
 			continue;
 		}
 		if (n == -1 && xfer_retry(errno))

@@ -29,9 +29,12 @@ enum {
 	OPT_PARENTS,
 	OPT_PIPE_SIZE,
 	OPT_PRESERVE,
+	OPT_PROGRESS,
 	OPT_REFLINK,
 	OPT_REMOVE_DEST,
 	OPT_SPARSE,
+	OPT_STATS,
+	OPT_STATS_FILE,
 	OPT_STRIP_SLASHES,
 	OPT_TRACE,
 	OPT_HELP,
@@ -100,6 +103,8 @@ static const struct optdef optdefs[] = {
 	{ "pipe-size", NULL, required_argument, OPT_PIPE_SIZE, "=SIZE",
 	  "grow pipes to SIZE bytes (e.g. 1M); default:\n"
 	  "  /proc/sys/fs/pipe-max-size" },
+	{ "progress", NULL, no_argument, OPT_PROGRESS, NULL,
+	  "show a one-line meter on standard error" },
 	{ "recursive", "Rr", no_argument, 'R', NULL,
 	  "copy directories recursively" },
 	{ "reflink", NULL, optional_argument, OPT_REFLINK, "[=WHEN]",
@@ -109,6 +114,12 @@ static const struct optdef optdefs[] = {
 	  "  attempting to open it (contrast with --force)" },
 	{ "sparse", NULL, required_argument, OPT_SPARSE, "=WHEN",
 	  "control creation of sparse files. See below" },
+	{ "stats", NULL, optional_argument, OPT_STATS, "[=FORMAT]",
+	  "at exit, report files, bytes, time and each\n"
+	  "  method's calls on standard error; FORMAT is\n"
+	  "  human (the default) or json" },
+	{ "stats-file", NULL, required_argument, OPT_STATS_FILE, "=FILE",
+	  "write the --stats report to FILE instead" },
 	{ "strip-trailing-slashes", NULL, no_argument, OPT_STRIP_SLASHES,
 	  NULL, "remove any trailing slashes from each SOURCE\n"
 	  "  argument" },
@@ -145,6 +156,8 @@ static const char *const sparse_args[] = { "never", "auto", "always", NULL };
 static const enum sparse_mode sparse_modes[] = {
 	SPARSE_NEVER, SPARSE_AUTO, SPARSE_ALWAYS
 };
+static const char *const stats_args[] = { "human", "json", NULL };
+static const enum stats_format stats_formats[] = { STATS_HUMAN, STATS_JSON };
 static const char *const method_args[] = {
 	"auto", "reflink", "copy_file_range", "sendfile", "splice",
 	"readwrite", NULL
@@ -435,6 +448,7 @@ apply_flag(struct options *o, int c)
 	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
 	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
 	case OPT_TRACE:		o->engine.trace = true; break;
+	case OPT_PROGRESS:	o->progress = true; break;
 	case 'f':		cp->force = true; break;
 	case 'i':		cp->clobber = CLOBBER_ASK; break;
 	case 'n':		cp->clobber = CLOBBER_NO; break;
@@ -480,6 +494,16 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 		if ((i = argmatch(arg, "sparse", sparse_args)) == -1)
 			return -1;
 		o->engine.sparse = sparse_modes[i];
+		return 0;
+	case OPT_STATS:
+		if (arg == NULL)
+			i = 0;
+		else if ((i = argmatch(arg, "stats", stats_args)) == -1)
+			return -1;
+		o->stats = stats_formats[i];
+		return 0;
+	case OPT_STATS_FILE:
+		o->stats_file = arg;
 		return 0;
 	case OPT_HELP:
 		usage();
@@ -556,6 +580,9 @@ check(struct options *o, const struct pstate *ps)
 		    " other", method_name(o->engine.method));
 		return -1;
 	}
+	/* A file to write the report to asks for the report. */
+	if (o->stats_file != NULL && o->stats == STATS_OFF)
+		o->stats = STATS_HUMAN;
 	if (cp->deref == DEREF_UNSET)
 		cp->deref = cp->recursive && !cp->hard_link ? DEREF_NEVER :
 		    DEREF_ALWAYS;

@@ -10,6 +10,9 @@
 struct options {
 	struct engine_conf	 engine;
 	struct cpopts		 cp;
+	enum stats_format	 stats;		/* --stats */
+	const char		*stats_file;
+	bool			 progress;
 	int			 noperands;
 	char			**operands;
 };

@@ -13,38 +13,56 @@
 #include "engine.h"
 #include "report.h"
 
-static void
-count_fallback(struct stats *s, enum method_id m, int err)
+/* The entry for (m, next, err), made on first use; NULL when full. */
+static struct fallback_stats *
+fallback_entry(struct stats *s, enum method_id m, enum method_id next,
+    int err)
 {
 	struct fallback_stats *f;
 	int i;
 
 	for (i = 0; i < s->nfallbacks; i++) {
 		f = &s->fallback[i];
-		if (f->method == m && f->err == err) {
-			f->count++;
-			return;
-		}
+		if (f->method == m && f->next == next && f->err == err)
+			return f;
 	}
 	if (s->nfallbacks == STATS_MAX_FALLBACKS)
-		return;
+		return NULL;
 	f = &s->fallback[s->nfallbacks++];
 	f->method = m;
+	f->next = next;
 	f->err = err;
-	f->count = 1;
+	f->count = f->remembered = 0;
+	return f;
 }
 
+/* m ran and answered r; next is the method the chain tries after it. */
 void
-stats_attempt(struct stats *s, enum method_id m, const struct mresult *r)
+stats_attempt(struct stats *s, enum method_id m, enum method_id next,
+    const struct mresult *r)
 {
 	struct method_stats *ms = &s->method[m];
+	struct fallback_stats *f;
 
+	ms->attempts++;
 	ms->calls += r->calls;
 	ms->bytes += r->bytes;
 	if (r->bytes > 0 || r->status == M_DONE)
 		ms->pairs++;
-	if (r->status == M_UNSUPPORTED)
-		count_fallback(s, m, r->err);
+	if (r->status == M_UNSUPPORTED &&
+	    (f = fallback_entry(s, m, next, r->err)) != NULL)
+		f->count++;
+}
+
+/* m was not tried because the kernel refused it with err before. */
+void
+stats_remembered(struct stats *s, enum method_id m, enum method_id next,
+    int err)
+{
+	struct fallback_stats *f = fallback_entry(s, m, next, err);
+
+	if (f != NULL)
+		f->remembered++;
 }
 
 void

@@ -6,33 +6,65 @@
 
 #include <sys/types.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "fdinfo.h"
 #include "method.h"
 
 #define STATS_MAX_FALLBACKS	32
 
+/*
+ * The counters are exact, so that a benchmark can trust them: calls is
+ * the sum of the methods' mresult.calls, every data system call made,
+ * failed and interrupted ones included (the man page's STATS section
+ * lists them per method).
+ */
 struct method_stats {
 	unsigned long	 pairs;		/* pairs it moved bytes for */
 	off_t		 bytes;
 	unsigned long	 calls;
+	unsigned long	 attempts;	/* times it ran */
 };
 
+/* A method that said "unsupported" and the one tried next. */
 struct fallback_stats {
 	enum method_id	 method;
+	enum method_id	 next;		/* M_END: none */
 	int		 err;		/* 0: a 0 at the start */
-	unsigned long	 count;
+	unsigned long	 count;		/* refusals the kernel gave */
+	unsigned long	 remembered;	/* later attempts skipped for it */
 };
 
 struct stats {
-	unsigned long		 files;
+	unsigned long		 pairs;		/* given to the engine */
+	unsigned long		 files;		/* pairs copied to the end */
 	off_t			 bytes;
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;
 };
 
-void	 stats_attempt(struct stats *, enum method_id, const struct mresult *);
+void	 stats_attempt(struct stats *, enum method_id, enum method_id,
+	    const struct mresult *);
+void	 stats_remembered(struct stats *, enum method_id, enum method_id,
+	    int);
+
+enum stats_format {
+	STATS_OFF,
+	STATS_HUMAN,
+	STATS_JSON
+};
+
+/* What the process measured of the run, for the report. */
+struct stats_run {
+	double		 seconds;	/* wall clock, from the start */
+	double		 user, system;	/* CPU, getrusage */
+	int		 exit_status;	/* 128 + signo when stopped */
+	int		 signo;		/* the signal that stopped it, or 0 */
+};
+
+void	 stats_print(FILE *, enum stats_format, const struct stats *,
+	    const struct stats_run *);
 
 void	 trace(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	 trace_pair(const struct fdinfo *, const struct fdinfo *,

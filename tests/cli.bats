@@ -207,7 +207,8 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 			printf "%s\n" "${COMPREPLY[@]}"; }
 		echo "[method]"; comp "zcp --method=s" zcp --method = s
 		echo "[reflink]"; comp "zcp --reflink=a" zcp --reflink = a
-		echo "[opts]"; comp "zcp --tr" zcp --tr'
+		echo "[stats]"; comp "zcp --stats=" zcp --stats = ""
+		echo "[stats-opts]"; comp "zcp --stat" zcp --stat'
 	assert_success
 	assert_output "[method]
 sendfile
@@ -215,6 +216,11 @@ splice
 [reflink]
 auto
 always
-[opts]
---trace"
+[stats]
+human
+json
+[stats-opts]
+--stats
+--stats=
+--stats-file="
 }

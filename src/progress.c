@@ -1,0 +1,234 @@
+/*
+ * progress: a one-line meter of bytes done, the total when known, the
+ * rate of the last seconds, the time left and the method in use.  The
+ * engine calls it between its bounded calls (struct xtick); it redraws
+ * at most five times a second in place on a terminal, and elsewhere (a
+ * log file) prints a line every few seconds instead.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <errno.h>
+#include <libutil.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine.h"
+#include "progress.h"
+
+#define TTY_INTERVAL	0.2		/* seconds between redraws */
+#define LOG_INTERVAL	2.0		/* between lines off a terminal */
+#define NSAMPLES	10		/* 2 s of rate history at 0.2 s */
+
+struct sample {
+	double		 t;
+	off_t		 done;
+};
+
+struct progress {
+	struct xtick	 tick;
+	int		 fd;
+	bool		 tty;
+	int		 width;		/* of the terminal; 0: unknown */
+	bool		 drawn;		/* a meter is on the screen */
+	off_t		 total;		/* -1: unknown */
+	unsigned long	 files;		/* 0: unknown */
+	unsigned long	 file;		/* pairs begun */
+	off_t		 done;
+	enum method_id	 method;
+	double		 start, last_draw;
+	struct sample	 ring[NSAMPLES];
+	int		 nsamples, head;
+};
+
+/* CLOCK_MONOTONIC is read in the vDSO: no system call per tick. */
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void
+sample(struct progress *p, double t)
+{
+	const struct sample *last = &p->ring[(p->head + NSAMPLES - 1) %
+	    NSAMPLES];
+
+	if (p->nsamples > 0 && t - last->t < TTY_INTERVAL)
+		return;
+	p->ring[p->head] = (struct sample){ t, p->done };
+	p->head = (p->head + 1) % NSAMPLES;
+	if (p->nsamples < NSAMPLES)
+		p->nsamples++;
+}
+
+/* Bytes a second over the samples kept: the last two seconds or so. */
+static double
+current_rate(const struct progress *p, double t)
+{
+	const struct sample *old = &p->ring[(p->head + NSAMPLES -
+	    p->nsamples) % NSAMPLES];
+
+	if (p->nsamples == 0 || t - old->t <= 0)
+		return 0;
+	return (double)(p->done - old->done) / (t - old->t);
+}
+
+static void
+human(char *buf, double v)
+{
+	if (humanize_number(buf, 8, (int64_t)(v + 0.5), "B", HN_AUTOSCALE,
+	    HN_DECIMAL | HN_IEC_PREFIXES) == -1)
+		snprintf(buf, 8, "?");
+}
+
+static void
+eta(char *buf, size_t size, const struct progress *p, double r)
+{
+	double left;
+	int s;
+
+	if (r <= 0 || p->done >= p->total) {
+		snprintf(buf, size, "--:--");
+		return;
+	}
+	left = (double)(p->total - p->done) / r;
+	s = left > 359999 ? 359999 : (int)(left + 0.5);
+	if (s >= 3600)
+		snprintf(buf, size, "%d:%02d:%02d", s / 3600, s / 60 % 60,
+		    s % 60);
+	else
+		snprintf(buf, size, "%d:%02d", s / 60, s % 60);
+}
+
+/* The meter's text, without the terminal's control sequences. */
+static int
+format(const struct progress *p, double t, char *buf, size_t size)
+{
+	char done[8], total[8], r[8], left[32];
+	double rt = current_rate(p, t);
+	int n;
+
+	human(done, (double)p->done);
+	human(r, rt);
+	if (p->total > 0) {
+		human(total, (double)p->total);
+		eta(left, sizeof(left), p, rt);
+		n = snprintf(buf, size, "zcp: %s / %s %3d%%  %s/s  ETA %s  %s",
+		    done, total, p->done >= p->total ? 100 :
+		    (int)(100 * (double)p->done / (double)p->total), r, left,
+		    method_name(p->method));
+	} else
+		n = snprintf(buf, size, "zcp: %s  %s/s  %s", done, r,
+		    method_name(p->method));
+	if (p->files > 1 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, "  file %lu/%lu",
+		    p->file, p->files);
+	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
+}
+
+static void
+put(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, buf, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= (size_t)n;
+	}
+}
+
+static void
+draw(struct progress *p, double t)
+{
+	char line[256], out[300];
+	int n = format(p, t, line, sizeof(line));
+
+	/* A line longer than the terminal would wrap and scroll. */
+	if (p->width > 1 && n > p->width - 1)
+		n = p->width - 1;
+	if (p->tty)
+		n = snprintf(out, sizeof(out), "\r%.*s\033[K", n, line);
+	else
+		n = snprintf(out, sizeof(out), "%.*s\n", n, line);
+	put(p->fd, out, (size_t)n);
+	p->drawn = p->tty;
+	p->last_draw = t;
+}
+
+static void
+on_moved(void *arg, enum method_id m, off_t n)
+{
+	struct progress *p = arg;
+	double t = now();
+
+	p->done += n;
+	p->method = m;
+	sample(p, t);
+	if (t - p->last_draw >= (p->tty ? TTY_INTERVAL : LOG_INTERVAL))
+		draw(p, t);
+}
+
+static void
+on_pair(void *arg, const struct fdinfo *src)
+{
+	struct progress *p = arg;
+
+	(void)src;
+	p->file++;
+}
+
+/*
+ * total: the bytes to copy, -1 if unknown (a pipe); files: how many
+ * pairs, 0 if unknown.  The first meter shows after TTY_INTERVAL, so a
+ * quick copy never draws one.
+ */
+struct progress *
+progress_new(int fd, off_t total, unsigned long files)
+{
+	struct progress *p = calloc(1, sizeof(*p));
+	struct winsize ws;
+
+	if (p == NULL)
+		return NULL;
+	p->tick = (struct xtick){ on_pair, on_moved, p };
+	p->fd = fd;
+	p->tty = isatty(fd) == 1;
+	if (p->tty && ioctl(fd, TIOCGWINSZ, &ws) == 0)
+		p->width = ws.ws_col;
+	p->total = total;
+	p->files = files;
+	p->method = M_END;
+	p->start = p->last_draw = now();
+	sample(p, p->start);
+	return p;
+}
+
+const struct xtick *
+progress_tick(struct progress *p)
+{
+	return p != NULL ? &p->tick : NULL;
+}
+
+/* Take the meter off the screen: what follows starts a clean line. */
+void
+progress_end(struct progress *p)
+{
+	if (p == NULL)
+		return;
+	if (p->drawn)
+		put(p->fd, "\r\033[K", 4);
+	free(p);
+}

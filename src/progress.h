@@ -1,0 +1,17 @@
+/*
+ * progress: the --progress meter, one line on standard error.
+ */
+#ifndef ZCP_PROGRESS_H
+#define ZCP_PROGRESS_H
+
+#include <sys/types.h>
+
+#include "method.h"
+
+struct progress;
+
+struct progress		*progress_new(int, off_t, unsigned long);
+const struct xtick	*progress_tick(struct progress *);
+void			 progress_end(struct progress *);
+
+#endif

@@ -1,0 +1,178 @@
+/*
+ * stats: the --stats report, for a person (human) or a script (json),
+ * from the engine's counters and what the process measured of itself.
+ * The keys and lines are documented in the man page's STATS section;
+ * they are an interface: add to them, never rename.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <libutil.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "diag.h"
+#include "engine.h"
+#include "report.h"
+
+#define STATS_VERSION	1
+
+/* "1.5 KiB": binary units, as humanize_number makes them. */
+static const char *
+human(char *buf, size_t size, double v, const char *suffix)
+{
+	char num[16];
+
+	if (humanize_number(num, 8, (int64_t)(v + 0.5), "B", HN_AUTOSCALE,
+	    HN_DECIMAL | HN_IEC_PREFIXES) == -1)
+		snprintf(num, sizeof(num), "%.0f B", v);
+	snprintf(buf, size, "%s%s", num, suffix);
+	return buf;
+}
+
+static double
+rate(const struct stats *s, const struct stats_run *run)
+{
+	return run->seconds > 0 ? (double)s->bytes / run->seconds : 0;
+}
+
+static const char *
+plural(unsigned long n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void
+human_fallback(FILE *f, const struct fallback_stats *fb)
+{
+	fprintf(f, "zcp: stats: fallback %s -> %s: ", method_name(fb->method),
+	    fb->next == M_END ? "none" : method_name(fb->next));
+	if (fb->err == 0)
+		fputs("returned 0 at the start of a source that may hold more",
+		    f);
+	else
+		fprintf(f, "%s (%s)", errno_name(fb->err), strerror(fb->err));
+	fprintf(f, ", %lu %s", fb->count, plural(fb->count, "time", "times"));
+	if (fb->remembered > 0)
+		fprintf(f, ", then skipped %lu %s (remembered)",
+		    fb->remembered, plural(fb->remembered, "time", "times"));
+	fputc('\n', f);
+}
+
+static void
+print_human(FILE *f, const struct stats *s, const struct stats_run *run)
+{
+	const struct method_stats *ms;
+	char a[32], b[32];
+	int i;
+
+	fprintf(f, "zcp: stats: %lu of %lu %s copied, %s (%jd bytes) in"
+	    " %.3f s, %s\n", s->files, s->pairs, plural(s->pairs, "file",
+	    "files"), human(a, sizeof(a), (double)s->bytes, ""),
+	    (intmax_t)s->bytes,
+	    run->seconds, human(b, sizeof(b), rate(s, run), "/s"));
+	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
+	    run->user, run->system);
+	for (i = 0; i < M_NMETHODS; i++) {
+		ms = &s->method[i];
+		if (ms->attempts == 0)
+			continue;
+		fprintf(f, "zcp: stats: method %s: %lu %s, %s (%jd bytes),"
+		    " %lu %s\n", method_name((enum method_id)i), ms->pairs,
+		    plural(ms->pairs, "pair", "pairs"),
+		    human(a, sizeof(a), (double)ms->bytes, ""),
+		    (intmax_t)ms->bytes, ms->calls,
+		    plural(ms->calls, "call", "calls"));
+	}
+	for (i = 0; i < s->nfallbacks; i++)
+		human_fallback(f, &s->fallback[i]);
+	if (run->signo != 0)
+		fprintf(f, "zcp: stats: stopped by SIG%s\n",
+		    sigabbrev_np(run->signo));
+}
+
+/* A JSON string; the texts here are errno and method names, strerror. */
+static void
+json_str(FILE *f, const char *str)
+{
+	fputc('"', f);
+	for (; *str != '\0'; str++) {
+		if (*str == '"' || *str == '\\')
+			fprintf(f, "\\%c", *str);
+		else if ((unsigned char)*str < 0x20)
+			fprintf(f, "\\u%04x", (unsigned char)*str);
+		else
+			fputc(*str, f);
+	}
+	fputc('"', f);
+}
+
+static void
+json_fallback(FILE *f, const struct fallback_stats *fb)
+{
+	fputs("{\"method\":", f);
+	json_str(f, method_name(fb->method));
+	fputs(",\"to\":", f);
+	if (fb->next == M_END)
+		fputs("null", f);
+	else
+		json_str(f, method_name(fb->next));
+	fputs(",\"errno\":", f);
+	if (fb->err == 0)
+		fputs("null", f);
+	else
+		json_str(f, errno_name(fb->err));
+	fputs(",\"reason\":", f);
+	json_str(f, fb->err == 0 ? "returned 0 at the start of a source"
+	    " that may hold more" : strerror(fb->err));
+	fprintf(f, ",\"count\":%lu,\"remembered\":%lu}", fb->count,
+	    fb->remembered);
+}
+
+static void
+print_json(FILE *f, const struct stats *s, const struct stats_run *run)
+{
+	const struct method_stats *ms;
+	const char *sep = "";
+	int i;
+
+	fprintf(f, "{\"version\":%d,\"files\":%lu,\"pairs\":%lu,"
+	    "\"bytes\":%jd,\"seconds\":%.6f,\"bytes_per_second\":%.0f,"
+	    "\"user_seconds\":%.6f,\"system_seconds\":%.6f,"
+	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
+	    s->pairs, (intmax_t)s->bytes, run->seconds, rate(s, run),
+	    run->user, run->system, run->exit_status);
+	if (run->signo != 0)
+		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
+	else
+		fputs("null", f);
+	fputs(",\"methods\":{", f);
+	for (i = 0; i < M_NMETHODS; i++) {
+		ms = &s->method[i];
+		if (ms->attempts == 0)
+			continue;
+		fprintf(f, "%s\"%s\":{\"pairs\":%lu,\"bytes\":%jd,"
+		    "\"calls\":%lu,\"attempts\":%lu}", sep,
+		    method_name((enum method_id)i), ms->pairs,
+		    (intmax_t)ms->bytes, ms->calls, ms->attempts);
+		sep = ",";
+	}
+	fputs("},\"fallbacks\":[", f);
+	for (i = 0; i < s->nfallbacks; i++) {
+		if (i > 0)
+			fputc(',', f);
+		json_fallback(f, &s->fallback[i]);
+	}
+	fputs("]}\n", f);
+}
+
+void
+stats_print(FILE *f, enum stats_format fmt, const struct stats *s,
+    const struct stats_run *run)
+{
+	if (fmt == STATS_JSON)
+		print_json(f, s, run);
+	else if (fmt == STATS_HUMAN)
+		print_human(f, s, run);
+}

@@ -1,0 +1,377 @@
+#!/usr/bin/env bats
+# --stats and --stats-file: the report's contents, its two formats, and
+# its counts held against strace -c -f of the same run, method by method.
+
+setup() { load common; cd "$BATS_TEST_TMPDIR"; }
+teardown() { cd "$BATS_TEST_TMPDIR" && loopfs_cleanup; }
+
+# Odd and over 1 MiB, so every method needs several calls.
+SIZE=$((3 * 1048576 + 4097))
+
+need_strace() { command -v strace >/dev/null || skip "strace not installed"; }
+need_jq() { command -v jq >/dev/null || skip "jq not installed"; }
+
+# sc FILE SYSCALL: the calls column of strace -c's line for SYSCALL.
+sc() {
+	awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$1"
+}
+
+# traced SYSCALLS ARGS...: zcp --stats=json ARGS under strace -c -f, only
+# SYSCALLS on the named files src and dst (strace -P): the loader's reads,
+# /proc and stderr stay out.  The report goes to stats.json, strace's
+# table to sc.txt.
+traced() {
+	local calls=$1
+	shift
+	strace -f -c -o sc.txt -e trace="$calls" -P "$PWD/src" -P "$PWD/dst" \
+	    "$ZCP" --stats=json "$@" 2> stats.json
+}
+
+# same_calls METHOD SYSCALL...: the report's calls for METHOD are the sum
+# of strace's counts of SYSCALLs, and not 0.
+same_calls() {
+	local m=$1 want=0 got c
+	shift
+	for c in "$@"; do
+		want=$((want + $(sc sc.txt "$c")))
+	done
+	got=$(jq -r --arg m "$m" '.methods[$m].calls // 0' stats.json)
+	[ "$got" -gt 0 ] || fail "$m: no calls reported ($(cat stats.json))"
+	[ "$got" -eq "$want" ] ||
+		fail "$m: --stats says $got calls, strace counted $want: $(cat sc.txt)"
+}
+
+jqr() { jq -r "$1" stats.json; }
+
+@test "stats: the human report: files, bytes exact and in binary units, rate, CPU, methods, fallbacks" {
+	mkdata src 5000000
+	run zcp --stats src dst
+	assert_success
+	cmp src dst
+	assert_line --index 0 --regexp '^zcp: stats: 1 of 1 file copied, 4\.8 MiB \(5000000 bytes\) in [0-9]+\.[0-9]{3} s, [0-9.]+ ([KMGT]i)?B/s$'
+	assert_line --index 1 --regexp '^zcp: stats: cpu [0-9]+\.[0-9]{3} s user, [0-9]+\.[0-9]{3} s system$'
+	assert_line --regexp '^zcp: stats: method copy_file_range: 1 pair, 4\.8 MiB \(5000000 bytes\), [0-9]+ calls$'
+}
+
+@test "stats: --stats=json is one object with every documented key, and the man page documents each" {
+	need_jq
+	local k man
+	mkdata src 100000
+	run zcp --stats=json src dst
+	assert_success
+	[ "${#lines[@]}" -eq 1 ] || fail "not one line: $output"
+	printf '%s\n' "$output" > stats.json
+	jq -e . stats.json >/dev/null
+	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
+	    "version files pairs bytes seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
+	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .exit_status, .signal')" \
+	    "$(printf '1\n1\n1\n100000\n0\nnull')"
+	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
+	    "pairs bytes calls attempts"
+	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
+	for k in version files pairs bytes seconds bytes_per_second \
+	    user_seconds system_seconds exit_status signal methods fallbacks \
+	    calls attempts method to errno reason count remembered; do
+		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
+			fail "JSON key $k is not documented in man/zcp.1"
+	done
+}
+
+@test "stats: --stats takes human and json (and prefixes), refuses others" {
+	run zcp --stats=bogus a b
+	assert_failure 1
+	assert_line --index 0 "zcp: invalid argument 'bogus' for '--stats'"
+	assert_line "  - 'human'"
+	assert_line "  - 'json'"
+	mkdata src 10
+	run zcp --stats=j src dst
+	assert_success
+	assert_output --regexp '^\{"version":1,'
+	run zcp --stats=hum src dst2
+	assert_output --regexp '^zcp: stats: '
+}
+
+@test "stats: reflink and copy_file_range calls are what strace counts (auto file -> file)" {
+	need_strace; need_jq
+	mkdata src $SIZE
+	traced ioctl,copy_file_range src dst
+	cmp src dst
+	assert_equal "$(jqr .bytes)" "$SIZE"
+	same_calls copy_file_range copy_file_range
+	# FICLONE is refused here (ext4, tmpfs) or clones: one ioctl either way.
+	same_calls reflink ioctl
+}
+
+@test "stats: sendfile calls are what strace counts" {
+	need_strace; need_jq
+	mkdata src $SIZE
+	traced sendfile --method=sendfile src dst
+	cmp src dst
+	assert_equal "$(jqr .methods.sendfile.bytes)" "$SIZE"
+	same_calls sendfile sendfile
+}
+
+@test "stats: sendfile to a character device (auto) is what strace counts" {
+	need_strace; need_jq
+	mkdata src $SIZE
+	strace -f -c -o sc.txt -e trace=sendfile -P "$PWD/src" -P /dev/null \
+	    "$ZCP" --stats=json src /dev/null 2> stats.json
+	assert_equal "$(jqr .methods.sendfile.bytes)" "$SIZE"
+	same_calls sendfile sendfile
+}
+
+@test "stats: splice calls, directly from a FIFO and through zcp's pipe, are what strace counts" {
+	need_strace; need_jq
+	mkdata data $SIZE
+	mkfifo src
+	cat data > src &
+	traced splice src dst
+	wait
+	cmp data dst
+	assert_equal "$(jqr .methods.splice.bytes)" "$SIZE"
+	same_calls splice splice
+	rm -f src dst
+	mv data src
+	traced splice --method=splice src dst
+	cmp src dst
+	same_calls splice splice
+}
+
+@test "stats: readwrite calls are what strace counts, reads at the end of the source too" {
+	need_strace; need_jq
+	mkdata src $SIZE
+	traced read,write --method=readwrite src dst
+	cmp src dst
+	assert_equal "$(jqr .methods.readwrite.bytes)" "$SIZE"
+	same_calls readwrite read write
+	# 256 KiB a read, and one more that returns 0.
+	assert_equal "$(sc sc.txt read)" $((SIZE / 262144 + 2))
+}
+
+@test "stats: the splice rescue path's reads and writes count as splice's calls" {
+	need_strace; need_jq
+	local want
+	mkdata src $SIZE
+	# The out-splice is refused after the in-splice filled zcp's pipe: the
+	# pipe is emptied by read/write.  The shim fails the call without
+	# making it, so strace sees one splice less than zcp made.
+	FAULT_LOG=$PWD/faults.log
+	strace -f -o st.log -y -e trace=splice,read,write env \
+	    ZCP_FAULT=splice:EINVAL:2 ZCP_FAULT_LOG="$FAULT_LOG" \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0" \
+	    "$ZCP" --stats=json --method=splice src dst 2> err || true
+	tail -n 1 err > stats.json
+	grep -q 'splice EINVAL #2' "$FAULT_LOG"
+	want=$(($(grep -c '^[0-9]* *splice(' st.log) + 1 +
+	    $(grep -c '^[0-9]* *read([0-9]*<pipe:' st.log) +
+	    $(grep -c "^[0-9]* *write([0-9]*<$PWD/dst>" st.log)))
+	[ "$(grep -c '^[0-9]* *read([0-9]*<pipe:' st.log)" -gt 0 ] ||
+		fail "no rescue read: $(cat st.log)"
+	assert_equal "$(jqr .methods.splice.calls)" "$want"
+	assert_equal "$(jqr .exit_status)" 1
+	assert_equal "$(jqr .methods.splice.bytes)" "$(stat -c %s dst)"
+}
+
+@test "stats: reflink on XFS: one FICLONE, the whole file, what strace counts" {
+	need_strace; need_jq
+	loopfs xfs 512M mnt
+	mkdata mnt/src $SIZE
+	cd mnt
+	traced ioctl,copy_file_range src dst
+	cmp src dst
+	same_calls reflink ioctl
+	assert_equal "$(jqr .methods.reflink.calls)" 1
+	assert_equal "$(jqr .methods.reflink.bytes)" "$SIZE"
+	assert_equal "$(jqr '.methods.copy_file_range // "none"')" none
+	assert_equal "$(jqr '.fallbacks | length')" 0
+}
+
+@test "stats: -r of a tree: files and bytes are the tree's, calls what strace counts, refusals remembered" {
+	need_strace; need_jq
+	local i bytes
+	mkdir tree
+	for i in $(seq 1 30); do
+		mkdata tree/f$i $((i * 7001))
+	done
+	bytes=$(cat tree/* | wc -c)
+	strace -f -c -o sc.txt -e trace=ioctl,copy_file_range \
+	    "$ZCP" --stats=json -r tree copy 2> stats.json
+	diff -r tree copy
+	assert_equal "$(jqr '.files, .pairs, .bytes')" "$(printf '30\n30\n%s' "$bytes")"
+	same_calls copy_file_range copy_file_range
+	if [ "$(jqr '.methods.reflink.pairs')" = 0 ]; then
+		# Refused once, then remembered for the device pair.
+		same_calls reflink ioctl
+		assert_equal "$(jqr .methods.reflink.calls)" 1
+		assert_equal "$(jqr '.fallbacks[0] | "\(.method) \(.to) \(.count) \(.remembered)"')" \
+		    "reflink copy_file_range 1 29"
+		assert_equal "$(jqr '.fallbacks[0].errno')" EOPNOTSUPP
+	fi
+}
+
+@test "stats: a fallback names the errno: copy_file_range across filesystems (EXDEV) then sendfile" {
+	need_strace; need_jq
+	[ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm)" != "$(stat -f -c %T .)" ] ||
+		skip "needs /dev/shm on another filesystem type than $PWD"
+	local shm
+	shm=$(mktemp -d /dev/shm/zcp-stats.XXXXXX)
+	mkdata "$shm/src" $SIZE
+	ln -s "$shm/src" src
+	strace -f -c -o sc.txt -e trace=copy_file_range,sendfile \
+	    -P "$shm/src" -P "$PWD/dst" "$ZCP" --stats=json src dst 2> stats.json
+	cmp src dst
+	rm -rf "$shm"
+	assert_equal "$(jqr '[.fallbacks[] | select(.method == "copy_file_range")][0] | "\(.to) \(.errno) \(.count)"')" \
+	    "sendfile EXDEV 1"
+	# strace's errors column for it: the one refusal.
+	assert_equal "$(awk '$NF == "copy_file_range" { print $5 }' sc.txt)" 1
+	same_calls copy_file_range copy_file_range
+	same_calls sendfile sendfile
+	assert_equal "$(jqr .methods.sendfile.bytes)" "$SIZE"
+}
+
+@test "stats: a 0 at the start of a file that may hold more is a fallback without an errno" {
+	need_jq
+	mkdata src 100000
+	with_faults copy_file_range:zero:1 "$ZCP" --stats=json src dst 2> stats.json
+	cmp src dst
+	assert_equal "$(jqr '.fallbacks[] | select(.method == "copy_file_range") | "\(.to) \(.errno) \(.count)"')" \
+	    "sendfile null 1"
+	assert_equal "$(jqr '.fallbacks[] | select(.method == "copy_file_range") | .reason')" \
+	    "returned 0 at the start of a source that may hold more"
+	assert_equal "$(jqr '.fallbacks[0] | keys_unsorted | join(" ")')" \
+	    "method to errno reason count remembered"
+	run zcp --stats /proc/self/status out
+	assert_success
+	assert_line --regexp '^zcp: stats: fallback copy_file_range -> sendfile: EXDEV \(Invalid cross-device link\), 1 time$'
+}
+
+# same_profile A B EXCEPT...: strace -c tables A and B count the same calls
+# of every system call, but those named (NAME=DIFF: B has DIFF more;
+# NAME: any number).
+same_profile() {
+	local a=$1 b=$2 c n want
+	shift 2
+	for c in $(awk '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" && $NF != "syscall" { print $NF }' "$a" "$b" | sort -u); do
+		want=0
+		for n in "$@"; do
+			[ "${n%%=*}" = "$c" ] || continue
+			[ "$n" = "$c" ] && continue 2
+			want=${n#*=}
+		done
+		[ $(($(sc "$b" "$c") - $(sc "$a" "$c"))) -eq "$want" ] ||
+			fail "$c: $(sc "$a" "$c") calls in $a, $(sc "$b" "$c") in $b (expected $want more)"
+	done
+}
+
+@test "stats: off, it costs no system call; on, only its signal handlers, the clock of CPU and the report" {
+	need_strace
+	mkdata src $SIZE
+	strace -f -c -o plain.txt "$ZCP" src dst
+	strace -f -c -o stats.txt "$ZCP" --stats src dst2 2>/dev/null
+	cmp src dst
+	cmp src dst2
+	# SIGINT, SIGTERM and SIGHUP; getrusage; the report's writes.  The
+	# clock is read in the vDSO.
+	# Memory calls differ with the allocator (ASan's maps more).
+	same_profile plain.txt stats.txt rt_sigaction=3 getrusage=1 write \
+	    mmap munmap brk mprotect madvise
+	# Unbounded calls: the 3 MiB file in one copy_file_range, and the 0.
+	assert_equal "$(sc plain.txt copy_file_range)" 2
+}
+
+@test "stats: after a failure the report says what was done, with exit status 1" {
+	need_jq
+	mkdata src $SIZE
+	# The first copy_file_range moves some bytes, the second fails.
+	with_faults copy_file_range:short:1,copy_file_range:EIO:2 \
+	    "$ZCP" --stats=json src dst 2> err && fail "zcp succeeded"
+	grep -q '^zcp: error copying' err
+	tail -n 1 err > stats.json
+	assert_equal "$(jqr '.files, .pairs, .exit_status')" "$(printf '0\n1\n1')"
+	assert_equal "$(jqr .bytes)" 7
+	assert_equal "$(jqr .bytes)" "$(stat -c %s dst)"
+	assert_equal "$(jqr .methods.copy_file_range.calls)" 2
+}
+
+# stopped SIG STATUS: a copy from a FIFO fed 1 MiB and then nothing, stopped
+# by SIG once the 1 MiB is in the destination: the report comes, then
+# zcp dies by the signal.
+stopped() {
+	local sig=$1 status=$2 pid n
+	mkdata data 1048576
+	mkfifo in
+	"$ZCP" --stats=json in out 2> stats.json 3>&- &
+	pid=$!
+	exec 5> in
+	cat data >&5
+	for n in $(seq 1 300); do
+		[ "$(stat -c %s out 2>/dev/null)" = 1048576 ] && break
+		sleep 0.1
+	done
+	kill -"$sig" "$pid"
+	wait "$pid" && status_got=0 || status_got=$?
+	exec 5>&-
+	assert_equal "$status_got" "$status"
+	cmp data out
+	assert_equal "$(jqr '.signal, .exit_status, .bytes, .files, .pairs')" \
+	    "$(printf 'SIG%s\n%s\n1048576\n0\n1' "$sig" "$status")"
+	# A stop is not an error: no message besides the report.
+	assert_equal "$(wc -l < stats.json)" 1
+}
+
+@test "stats: SIGINT during a slow copy: the report for what was done, then death by SIGINT" {
+	need_jq
+	stopped INT 130
+}
+
+@test "stats: SIGTERM during a slow copy: the same, by SIGTERM" {
+	need_jq
+	stopped TERM 143
+}
+
+@test "stats: the human report says which signal stopped the copy" {
+	local pid
+	mkfifo in
+	"$ZCP" --stats in out 2> err 3>&- &
+	pid=$!
+	exec 5> in
+	echo hello >&5
+	for n in $(seq 1 300); do
+		[ -s out ] && break
+		sleep 0.1
+	done
+	kill -HUP "$pid"
+	wait "$pid" || true
+	exec 5>&-
+	run cat err
+	assert_line --index 0 --partial 'zcp: stats: 0 of 1 file copied, 6 B (6 bytes) in'
+	assert_line 'zcp: stats: stopped by SIGHUP'
+}
+
+@test "stats: --stats-file writes the report there, stderr keeps only errors" {
+	need_jq
+	mkdata src 1000
+	run zcp --stats-file=report src dst
+	assert_success
+	assert_output ''
+	run cat report
+	assert_line --index 0 --partial 'zcp: stats: 1 of 1 file copied, 1.0 KiB (1000 bytes)'
+	run zcp --stats=json --stats-file=report.json src dst2
+	assert_success
+	assert_output ''
+	jq -e '.bytes == 1000' report.json
+	run zcp --stats=json --stats-file=report.json missing dst3
+	assert_failure 1
+	assert_output "zcp: cannot stat 'missing': No such file or directory"
+	jq -e '.exit_status == 1 and .files == 0' report.json
+}
+
+@test "stats: --stats-file that cannot be written: nothing is copied, exit 1" {
+	mkdata src 1000
+	run zcp --stats-file=nodir/report src dst
+	assert_failure 1
+	assert_output "zcp: cannot create regular file 'nodir/report': No such file or directory"
+	assert_file_not_exist dst
+}
