@@ -100,7 +100,12 @@ xfer_moved(const struct xfer *x, off_t n)
 		x->tick->moved(x->tick->arg, x->method, n);
 }
 
+/* One data call of a method: at most want bytes; -1 with errno set. */
+typedef ssize_t	(*xfer_call_fn)(struct xfer *, size_t);
+
 /* Shared by the methods: method_util.c */
+void	 xfer_loop(struct xfer *, struct mresult *, xfer_call_fn,
+	    const char *, enum mside);
 size_t	 xfer_want(const struct xfer *, off_t);
 bool	 xfer_finished(const struct xfer *, off_t);
 void	 xfer_zero(const struct xfer *, off_t, struct mresult *);

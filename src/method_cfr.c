@@ -4,40 +4,20 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <unistd.h>
 
 #include "method.h"
 
+static ssize_t
+cfr_call(struct xfer *x, size_t want)
+{
+	return copy_file_range(x->src->fd, NULL, x->dst->fd, NULL, want, 0);
+}
+
 static void
 cfr_copy(struct xfer *x, struct mresult *r)
 {
-	off_t moved = 0;
-	ssize_t n;
-
-	while (!xfer_finished(x, moved)) {
-		r->calls++;
-		n = copy_file_range(x->src->fd, NULL, x->dst->fd, NULL,
-		    xfer_want(x, moved), 0);
-		if (n > 0) {
-			moved += n;
-			xfer_moved(x, n);
-			continue;
-		}
-		if (n == 0) {
-			xfer_zero(x, moved, r);
-			return;
-		}
-		if (xfer_retry(errno))
-			continue;
-		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
-			continue;
-		r->bytes = moved;
-		mresult_fail(r, errno, "copy_file_range", SIDE_BOTH);
-		return;
-	}
-	r->bytes = moved;
-	r->status = M_DONE;
+	xfer_loop(x, r, cfr_call, "copy_file_range", SIDE_BOTH);
 }
 
 const struct method method_copy_file_range = {

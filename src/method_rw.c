@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "method.h"
+#include "sig.h"
 
 /* --sparse=always: the granule in which runs of zeros become holes. */
 #define HOLE_BLOCK	4096
@@ -68,6 +69,12 @@ rw_copy(struct xfer *x, struct mresult *r)
 		return;
 	}
 	while (!xfer_finished(x, moved)) {
+		if (sig_pending() != 0) {
+			r->bytes = moved;
+			r->err = EINTR;
+			r->call = "read";
+			return;
+		}
 		want = xfer_want(x, moved);
 		if (want > x->io->bufsize)
 			want = x->io->bufsize;

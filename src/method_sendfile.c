@@ -4,45 +4,23 @@
 #include "config.h"
 
 #include <sys/sendfile.h>
-#include <errno.h>
 
 #include "method.h"
 
 /* Linux moves at most this much per sendfile call (MAX_RW_COUNT). */
-#define SENDFILE_MAX	((off_t)0x7ffff000)
+#define SENDFILE_MAX	((size_t)0x7ffff000)
+
+static ssize_t
+sendfile_call(struct xfer *x, size_t want)
+{
+	return sendfile(x->dst->fd, x->src->fd, NULL,
+	    want < SENDFILE_MAX ? want : SENDFILE_MAX);
+}
 
 static void
 sendfile_copy(struct xfer *x, struct mresult *r)
 {
-	off_t moved = 0;
-	size_t want;
-	ssize_t n;
-
-	while (!xfer_finished(x, moved)) {
-		want = xfer_want(x, moved);
-		if ((off_t)want > SENDFILE_MAX)
-			want = SENDFILE_MAX;
-		r->calls++;
-		n = sendfile(x->dst->fd, x->src->fd, NULL, want);
-		if (n > 0) {
-			moved += n;
-			xfer_moved(x, n);
-			continue;
-		}
-		if (n == 0) {
-			xfer_zero(x, moved, r);
-			return;
-		}
-		if (xfer_retry(errno))
-			continue;
-		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
-			continue;
-		r->bytes = moved;
-		mresult_fail(r, errno, "sendfile", SIDE_BOTH);
-		return;
-	}
-	r->bytes = moved;
-	r->status = M_DONE;
+	xfer_loop(x, r, sendfile_call, "sendfile", SIDE_BOTH);
 }
 
 const struct method method_sendfile = {

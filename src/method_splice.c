@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "method.h"
+#include "sig.h"
 
 static enum mside
 direct_side(const struct xfer *x)
@@ -24,35 +25,10 @@ direct_side(const struct xfer *x)
 	return SIDE_BOTH;
 }
 
-static void
-splice_direct(struct xfer *x, struct mresult *r)
+static ssize_t
+splice_call(struct xfer *x, size_t want)
 {
-	off_t moved = 0;
-	ssize_t n;
-
-	while (!xfer_finished(x, moved)) {
-		r->calls++;
-		n = splice(x->src->fd, NULL, x->dst->fd, NULL,
-		    xfer_want(x, moved), SPLICE_F_MOVE);
-		if (n > 0) {
-			moved += n;
-			xfer_moved(x, n);
-			continue;
-		}
-		if (n == 0) {
-			xfer_zero(x, moved, r);
-			return;
-		}
-		if (xfer_retry(errno))
-			continue;
-		if (errno == EAGAIN && xfer_wait(x, SIDE_BOTH) == 0)
-			continue;
-		r->bytes = moved;
-		mresult_fail(r, errno, "splice", direct_side(x));
-		return;
-	}
-	r->bytes = moved;
-	r->status = M_DONE;
+	return splice(x->src->fd, NULL, x->dst->fd, NULL, want, SPLICE_F_MOVE);
 }
 
 static void
@@ -170,6 +146,12 @@ splice_via_pipe(struct xfer *x, struct mresult *r)
 		return;
 	}
 	while (!xfer_finished(x, moved)) {
+		/* Asked to stop: the pipe is empty here, nothing is lost. */
+		if (sig_pending() != 0) {
+			r->bytes = moved;
+			mresult_fail(r, EINTR, "splice", SIDE_READ);
+			return;
+		}
 		r->calls++;
 		n = splice(x->src->fd, NULL, x->io->pipefd[1], NULL,
 		    xfer_want(x, moved), SPLICE_F_MOVE);
@@ -200,7 +182,7 @@ static void
 splice_copy(struct xfer *x, struct mresult *r)
 {
 	if (x->src->kind == FD_PIPE || x->dst->kind == FD_PIPE)
-		splice_direct(x, r);
+		xfer_loop(x, r, splice_call, "splice", direct_side(x));
 	else
 		splice_via_pipe(x, r);
 }

@@ -149,3 +149,45 @@ write_all(const struct xfer *x, const char *buf, size_t len,
 	}
 	return done;
 }
+
+/*
+ * The loop of copy_file_range, sendfile and a direct splice: call until
+ * the source ends or x->len bytes moved, retrying EINTR, waiting out
+ * EAGAIN, and stopping at the byte reached when a signal asks zcp to stop
+ * (a call that moved some bytes before the signal returns them, and the
+ * next one would go on).  name and side are for a failure.
+ */
+void
+xfer_loop(struct xfer *x, struct mresult *r, xfer_call_fn call,
+    const char *name, enum mside side)
+{
+	off_t moved = 0;
+	ssize_t n;
+
+	while (!xfer_finished(x, moved)) {
+		if (sig_pending() != 0) {
+			errno = EINTR;
+			break;
+		}
+		r->calls++;
+		n = call(x, xfer_want(x, moved));
+		if (n > 0) {
+			moved += n;
+			xfer_moved(x, n);
+			continue;
+		}
+		if (n == 0) {
+			xfer_zero(x, moved, r);
+			return;
+		}
+		if (xfer_retry(errno))
+			continue;
+		if (errno != EAGAIN || xfer_wait(x, SIDE_BOTH) == -1)
+			break;
+	}
+	r->bytes = moved;
+	if (xfer_finished(x, moved))
+		r->status = M_DONE;
+	else
+		mresult_fail(r, errno, name, side);
+}

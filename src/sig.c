@@ -19,20 +19,24 @@ on_signal(int signo)
 
 /*
  * Without SA_RESTART, so that a splice blocked on an empty pipe returns
- * EINTR instead of waiting for data that may never come.
+ * EINTR instead of waiting for data that may never come.  A signal that
+ * was ignored when zcp started stays ignored: nohup, and the shell for a
+ * command run with & without job control, rely on it.
  */
 void
 sig_init(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
+	struct sigaction sa, old;
 	size_t i;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
-		(void)sigaction(sigs[i], &sa, NULL);
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    old.sa_handler != SIG_IGN)
+			(void)sigaction(sigs[i], &sa, NULL);
 }
 
 int

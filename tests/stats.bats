@@ -272,10 +272,11 @@ same_profile() {
 	strace -f -c -o stats.txt "$ZCP" --stats src dst2 2>/dev/null
 	cmp src dst
 	cmp src dst2
-	# SIGINT, SIGTERM and SIGHUP; getrusage; the report's writes.  The
+	# SIGINT, SIGTERM and SIGHUP (each asked whether ignored, then set);
+	# getrusage; the report's writes.  The
 	# clock is read in the vDSO.
 	# Memory calls differ with the allocator (ASan's maps more).
-	same_profile plain.txt stats.txt rt_sigaction=3 getrusage=1 write \
+	same_profile plain.txt stats.txt rt_sigaction=6 getrusage=1 write \
 	    mmap munmap brk mprotect madvise
 	# Unbounded calls: the 3 MiB file in one copy_file_range, and the 0.
 	assert_equal "$(sc plain.txt copy_file_range)" 2
@@ -302,7 +303,10 @@ stopped() {
 	local sig=$1 status=$2 pid n
 	mkdata data 1048576
 	mkfifo in
-	"$ZCP" --stats=json in out 2> stats.json 3>&- &
+	# A command run with & keeps SIGINT ignored (no job control here),
+	# and zcp leaves an ignored signal ignored: give it back its default.
+	env --default-signal=INT,TERM,HUP "$ZCP" --stats=json in out \
+	    2> stats.json 3>&- &
 	pid=$!
 	exec 5> in
 	cat data >&5
@@ -331,10 +335,66 @@ stopped() {
 	stopped TERM 143
 }
 
+# busy_stopped METHOD: a file -> file copy whose every call succeeds but
+# moves 7 bytes (the fault shim's "short"), so it is long and never
+# blocked; SIGINT must stop it between two calls, not at the end.
+busy_stopped() {
+	local pid n
+	# 16 MiB at 7 bytes a call: seconds of calls that all succeed.
+	mkdata data 16777216
+	rm -f out
+	# env execs zcp, so $! is zcp itself (a function would be a subshell).
+	env --default-signal=INT ZCP_FAULT="$1:short:1:0" \
+	    LD_PRELOAD="$HELPERS/faultshim.so" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" --stats=json --method="$2" data out 2> stats.json 3>&- &
+	pid=$!
+	for n in $(seq 1 300); do
+		[ "$(stat -c %s out 2>/dev/null || echo 0)" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	wait "$pid" && status_got=0 || status_got=$?
+	assert_equal "$status_got" 130
+	[ "$(stat -c %s out)" -lt 16777216 ] ||
+	    fail "$2 ran to the end of the file after SIGINT"
+	assert_equal "$(jqr '.signal, .bytes')" "$(printf 'SIGINT\n%s' \
+	    "$(stat -c %s out)")"
+	cmp -n "$(stat -c %s out)" data out
+}
+
+@test "stats: SIGINT stops a copy between calls that keep succeeding, every method" {
+	need_jq
+	busy_stopped copy_file_range copy_file_range
+	busy_stopped sendfile sendfile
+	busy_stopped splice splice
+	busy_stopped read readwrite
+}
+
+@test "stats: a signal ignored when zcp started stays ignored (nohup)" {
+	need_jq
+	local pid n
+	mkdata data 4194304
+	env --ignore-signal=HUP ZCP_FAULT="copy_file_range:short:1:0" \
+	    LD_PRELOAD="$HELPERS/faultshim.so" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" --stats=json --method=copy_file_range data out \
+	    2> stats.json 3>&- &
+	pid=$!
+	for n in $(seq 1 300); do
+		[ "$(stat -c %s out 2>/dev/null || echo 0)" -gt 0 ] && break
+		sleep 0.05
+	done
+	kill -HUP "$pid"
+	wait "$pid"
+	cmp data out
+	assert_equal "$(jqr '.signal, .exit_status')" "$(printf 'null\n0')"
+}
+
 @test "stats: the human report says which signal stopped the copy" {
 	local pid
 	mkfifo in
-	"$ZCP" --stats in out 2> err 3>&- &
+	env --default-signal=INT,TERM,HUP "$ZCP" --stats in out 2> err 3>&- &
 	pid=$!
 	exec 5> in
 	echo hello >&5
