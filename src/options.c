@@ -250,14 +250,12 @@ usage(void)
 	    "--method=readwrite copies the bytes instead.\n"
 	    "\n"
 	    "Exit status is 0 if everything was copied, 1 otherwise.\n");
-	exit(0);
 }
 
 static void
 version(void)
 {
 	printf("zcp %s\n", PACKAGE_VERSION);
-	exit(0);
 }
 
 static void
@@ -483,10 +481,10 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 		return 0;
 	case OPT_HELP:
 		usage();
-		return 0;
+		return OPTIONS_EXIT;
 	case OPT_VERSION:
 		version();
-		return 0;
+		return OPTIONS_EXIT;
 	default:
 		diag_usage(NULL);
 		return -1;
@@ -587,14 +585,18 @@ build_getopt(struct option *longopts, char *shortopts)
 	*shortopts = '\0';
 }
 
-/* Returns 0, or -1 after a usage message. */
+/*
+ * Returns 0, -1 after a usage message, or OPTIONS_EXIT once --help or
+ * --version has printed.  Never exits, so that a fuzzer can call it
+ * again and again; optind is reset for that too.
+ */
 int
-options_parse(int argc, char **argv, struct options *o)
+options_scan(int argc, char **argv, struct options *o)
 {
 	struct option longopts[NOPTDEFS + 1];
 	char shortopts[3 * NOPTDEFS + 1];
 	struct pstate ps = { 0 };
-	int c;
+	int c, rc;
 
 	build_getopt(longopts, shortopts);
 	memset(o, 0, sizeof(*o));
@@ -603,10 +605,22 @@ options_parse(int argc, char **argv, struct options *o)
 	o->engine.sparse = SPARSE_AUTO;
 	/* getopt names the program by argv[0]; messages say "zcp:". */
 	argv[0] = (char *)"zcp";
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if (apply(o, &ps, c, optarg) == -1)
-			return -1;
+		if ((rc = apply(o, &ps, c, optarg)) != 0)
+			return rc;
 	o->noperands = argc - optind;
 	o->operands = argv + optind;
 	return check(o, &ps);
+}
+
+/* As cp: --help and --version print and exit 0 where they stand. */
+int
+options_parse(int argc, char **argv, struct options *o)
+{
+	int rc = options_scan(argc, argv, o);
+
+	if (rc == OPTIONS_EXIT)
+		exit(0);
+	return rc;
 }
