@@ -20,7 +20,8 @@
 #define DEFAULT_PIPE	((size_t)1 << 20)
 
 enum {
-	OPT_ATTR_ONLY = CHAR_MAX + 1,
+	OPT_ATOMIC = CHAR_MAX + 1,
+	OPT_ATTR_ONLY,
 	OPT_BACKUP,
 	OPT_COPY_CONTENTS,
 	OPT_KEEP_DIR_SYMLINK,
@@ -33,6 +34,7 @@ enum {
 	OPT_REMOVE_DEST,
 	OPT_SPARSE,
 	OPT_STRIP_SLASHES,
+	OPT_SYNC,
 	OPT_TRACE,
 	OPT_HELP,
 	OPT_VERSION
@@ -50,6 +52,10 @@ struct optdef {
 static const struct optdef optdefs[] = {
 	{ "archive", "a", no_argument, 'a', NULL,
 	  "same as -dR --preserve=all" },
+	{ "atomic", NULL, no_argument, OPT_ATOMIC, NULL,
+	  "make each destination file appear whole or not\n"
+	  "  at all: write a temporary file in its directory\n"
+	  "  and rename it into place when complete" },
 	{ "attributes-only", NULL, no_argument, OPT_ATTR_ONLY, NULL,
 	  "don't copy the file data, just the attributes" },
 	{ "backup", NULL, optional_argument, OPT_BACKUP, "[=CONTROL]",
@@ -112,6 +118,9 @@ static const struct optdef optdefs[] = {
 	{ "strip-trailing-slashes", NULL, no_argument, OPT_STRIP_SLASHES,
 	  NULL, "remove any trailing slashes from each SOURCE\n"
 	  "  argument" },
+	{ "sync", NULL, no_argument, OPT_SYNC, NULL,
+	  "flush each destination file, and its directory,\n"
+	  "  to stable storage before reporting success" },
 	{ "symbolic-link", "s", no_argument, 's', NULL,
 	  "make symbolic links instead of copying" },
 	{ "suffix", "S", required_argument, 'S', "=SUFFIX",
@@ -426,12 +435,14 @@ apply_flag(struct options *o, int c)
 	struct cpopts *cp = &o->cp;
 
 	switch (c) {
+	case OPT_ATOMIC:	cp->atomic = true; break;
 	case OPT_ATTR_ONLY:	cp->attr_only = true; break;
 	case OPT_COPY_CONTENTS:	cp->copy_contents = true; break;
 	case OPT_KEEP_DIR_SYMLINK: cp->keep_dir_symlink = true; break;
 	case OPT_PARENTS:	cp->parents = true; break;
 	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
 	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
+	case OPT_SYNC:		cp->sync = true; break;
 	case OPT_TRACE:		o->engine.trace = true; break;
 	case 'f':		cp->force = true; break;
 	case 'i':		cp->clobber = CLOBBER_ASK; break;

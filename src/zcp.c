@@ -92,6 +92,9 @@ main(int argc, char **argv)
 	guard_std_fds(closed);
 	if (options_parse(argc, argv, &o) == -1)
 		return 1;
+	/* A stop request lets the error path remove a hidden temporary. */
+	if (o.cp.atomic)
+		sig_init();
 	mask = umask(0);
 	umask(mask);
 	c.o = &o.cp;
