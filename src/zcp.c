@@ -22,6 +22,9 @@
  * A descriptor among 0-2 that we were started without must not be
  * taken by the next open(): "zcp f - >&-" would copy f onto itself.
  * Park /dev/null there and remember that "-" means a closed descriptor.
+ * As gnulib's stdopen, it is opened the wrong way round (stdin for
+ * writing, stdout and stderr for reading), so that using it still
+ * fails with EBADF: "zcp -v a b >&-" must say "write error", as cp.
  */
 static void
 guard_std_fds(bool closed[3])
@@ -30,7 +33,8 @@ guard_std_fds(bool closed[3])
 
 	for (fd = 0; fd <= 2; fd++) {
 		closed[fd] = fcntl(fd, F_GETFD) == -1 && errno == EBADF;
-		if (closed[fd] && open("/dev/null", O_RDWR) != fd)
+		if (closed[fd] && open("/dev/null", fd == STDIN_FILENO ?
+		    O_WRONLY : O_RDONLY) != fd)
 			exit(1);
 	}
 }
