@@ -271,7 +271,8 @@ static void
 bad_arg(const char *what, const char *arg, const char *opt,
     const char *const *valid)
 {
-	fprintf(stderr, "zcp: %s argument '%s' for '--%s'\n", what, arg, opt);
+	fprintf(stderr, "zcp: %s argument %s for '--%s'\n", what,
+	    quote_arg(arg), opt);
 	fputs("Valid arguments are:\n", stderr);
 	for (; *valid != NULL; valid++)
 		fprintf(stderr, "  - '%s'\n", *valid);
@@ -280,7 +281,8 @@ bad_arg(const char *what, const char *arg, const char *opt,
 
 /*
  * GNU argmatch: an exact match, or an unambiguous prefix.  Returns the
- * index, or -1 after the message.
+ * index, or -1 after the message.  "" is a prefix of every value, so
+ * cp calls it ambiguous; so do we.
  */
 static int
 argmatch(const char *arg, const char *opt, const char *const *valid)
@@ -292,7 +294,7 @@ argmatch(const char *arg, const char *opt, const char *const *valid)
 	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+		if (strncmp(arg, valid[i], len) == 0) {
 			ambiguous = found != -1;
 			found = i;
 		}
@@ -303,14 +305,30 @@ argmatch(const char *arg, const char *opt, const char *const *valid)
 	return -1;
 }
 
+static bool
+size_syntax(const char *arg)
+{
+	size_t digits = strspn(arg, "0123456789");
+
+	if (digits == 0 || (digits > 1 && arg[0] == '0'))
+		return false;
+	return arg[digits] == '\0' || (strchr("kKmMgGtTpPeE", arg[digits]) !=
+	    NULL && arg[digits + 1] == '\0');
+}
+
 static int
 parse_pipe_size(const char *arg, size_t *size)
 {
 	uint64_t v;
 
-	/* strtoumax, under expand_number, would wrap "-5" around. */
-	if (*arg == '-' || expand_number(arg, &v) == -1 || v == 0) {
-		if (*arg != '-' && errno == ERANGE)
+	/*
+	 * Decimal digits and one unit letter, nothing else: strtoumax under
+	 * expand_number would wrap "-5" around, read "010" as octal and
+	 * take "1k " with its space.
+	 */
+	errno = 0;
+	if (!size_syntax(arg) || expand_number(arg, &v) == -1 || v == 0) {
+		if (size_syntax(arg) && errno == ERANGE)
 			diag(EOVERFLOW, "invalid pipe size: %s", quote(arg));
 		else
 			diag(0, "invalid pipe size: %s", quote(arg));
@@ -338,19 +356,23 @@ pipe_max_size(void)
 	return n == 1 && v > 0 && v <= INT_MAX ? (size_t)v : DEFAULT_PIPE;
 }
 
-/* --preserve=LIST and --no-preserve=LIST, comma-separated. */
+/*
+ * --preserve=LIST and --no-preserve=LIST, comma-separated.  An empty
+ * item ("mode,,links", "") is an ambiguous argument, as in cp.
+ */
 static int
 preserve(struct options *o, struct pstate *ps, const char *list, bool on,
     const char *opt)
 {
 	struct cpopts *cp = &o->cp;
-	char *copy = strdup(list), *item, *save = NULL;
+	char *copy = strdup(list), *item, *next;
 	int i, rc = 0;
 
 	if (copy == NULL)
 		return -1;
-	for (item = strtok_r(copy, ",", &save); item != NULL && rc == 0;
-	    item = strtok_r(NULL, ",", &save)) {
+	for (item = copy; item != NULL && rc == 0; item = next) {
+		if ((next = strchr(item, ',')) != NULL)
+			*next++ = '\0';
 		if ((i = argmatch(item, opt, preserve_args)) == -1) {
 			rc = -1;
 			break;
@@ -371,10 +393,6 @@ preserve(struct options *o, struct pstate *ps, const char *list, bool on,
 			cp->require_xattr = on;
 		if (i == P_CONTEXT)
 			ps->want_context = on;
-	}
-	if (copy[0] == '\0') {
-		argmatch("", opt, preserve_args);
-		rc = -1;
 	}
 	free(copy);
 	return rc;
@@ -502,19 +520,36 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 	}
 }
 
+/* gnulib's s == last_component(s): not empty, no slash before a name. */
+static bool
+plain_name(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || *s == '/')
+		return false;
+	for (p = s; (p = strchr(p, '/')) != NULL; p++)
+		if (p[strspn(p, "/")] != '\0')
+			return false;
+	return true;
+}
+
+/*
+ * As gnulib's set_simple_backup_suffix and xget_version: an empty
+ * suffix, or one that is not a plain name, is "~"; an empty --backup=
+ * is as if no CONTROL had been given.
+ */
 static int
 settle_backups(struct options *o, const struct pstate *ps)
 {
-	const char *env;
+	const char *env, *s = o->cp.suffix;
 
-	if (o->cp.suffix == NULL) {
-		env = getenv("SIMPLE_BACKUP_SUFFIX");
-		o->cp.suffix = env != NULL && *env != '\0' &&
-		    strchr(env, '/') == NULL ? env : "~";
-	}
+	if (s == NULL)
+		s = getenv("SIMPLE_BACKUP_SUFFIX");
+	o->cp.suffix = s != NULL && plain_name(s) ? s : "~";
 	if (!ps->make_backups)
 		return 0;
-	if (ps->backup_arg != NULL)
+	if (ps->backup_arg != NULL && *ps->backup_arg != '\0')
 		return backup_parse(ps->backup_arg, "backup type",
 		    &o->cp.backup);
 	if ((env = getenv("VERSION_CONTROL")) != NULL && *env != '\0')
