@@ -170,6 +170,42 @@ st() {
 	no_temp
 }
 
+# zf_stdin SPEC ARG...: zf with 'a' on standard input through a pipe.
+zf_stdin() {
+	cat a | zf "$@"
+}
+
+@test "atomic: EIO and short transfers, first call and mid-stream, by every method: whole or old" {
+	local m spec want n=0 src call run_
+	mkdata a 3000000
+	for m in copy_file_range sendfile splice readwrite; do
+		case $m in
+		splice) call=splice src=- run_=zf_stdin ;;
+		readwrite) call=write src=a run_=zf ;;
+		*) call=$m src=a run_=zf ;;
+		esac
+		for spec in "$call:EIO:1|fail" "$call:short:1,$call:EIO:2|fail" \
+		    "$call:short:1|ok" "$call:short:1:0|ok" "$call:EINTR:1|ok"; do
+			want=${spec#*|} spec=${spec%|*}
+			echo old > b
+			rm -f faults.log
+			run $run_ "$spec" --atomic --method=$m "$src" b
+			grep -q . faults.log || fail "$m $spec: no fault fired"
+			if [ "$want" = ok ]; then
+				assert_success
+				cmp a b
+			else
+				assert_failure 1
+				assert_output --regexp "'b': Input/output error$"
+				[ "$(cat b)" = old ] || fail "$m $spec: b changed"
+			fi
+			no_temp
+			n=$((n + 1))
+		done
+	done
+	echo "# $n fault cases" >&3
+}
+
 @test "atomic: a failed copy to a new name leaves no file at all; without --atomic a part is left" {
 	mkdata a 3000000
 	run zf write:ENOSPC:2 --atomic --method=readwrite a b
