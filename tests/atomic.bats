@@ -286,10 +286,18 @@ zf_stdin() {
 
 @test "atomic: a file that appeared meanwhile under a new name is not clobbered" {
 	mkdata a 1000
-	{ sleep 1; cat a; } | zcp --atomic - new 2> err &
+	mkfifo p
+	{ sleep 60 & echo $! > sleeper.pid; wait; cat a; } > p &
+	"$ZCP" --atomic - new < p 2> err &
 	pid=$!
-	sleep 0.3
+	# Once zcp holds its unnamed temporary, "new" did not exist.
+	for _ in $(seq 1000); do
+		ls -l /proc/"$pid"/fd 2>/dev/null | grep -q '(deleted)' && break
+		sleep 0.01
+	done
 	echo theirs > new
+	while [ ! -s sleeper.pid ]; do sleep 0.01; done
+	kill "$(cat sleeper.pid)"
 	rc=0
 	wait "$pid" || rc=$?
 	[ "$rc" -eq 1 ]
