@@ -292,7 +292,7 @@ zf_stdin() {
 	pid=$!
 	# Once zcp holds its unnamed temporary, "new" did not exist.
 	for _ in $(seq 1000); do
-		ls -l /proc/"$pid"/fd 2>/dev/null | grep -q '(deleted)' && break
+		ls -l /proc/"$pid"/fd 2>/dev/null | grep -qF "$PWD/#" && break
 		sleep 0.01
 	done
 	echo theirs > new

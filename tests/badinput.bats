@@ -72,6 +72,8 @@ count() { echo "# $BAD bad inputs" >&3; }
 # show ARG...: the arguments, quoted and cut short for a failure message.
 show() { printf '%q ' "$@" | cut -c1-200; }
 
+# 200 runs of cp and zcp: ASan+UBSan only, too slow for valgrind.
+# bats test_tags=slow_under_valgrind
 @test "cp's options with missing, empty, huge and malformed values: what cp says" {
 	BAD=0
 	local v
@@ -126,6 +128,8 @@ show() { printf '%q ' "$@" | cut -c1-200; }
 	count
 }
 
+# 200 runs of cp and zcp: ASan+UBSan only, too slow for valgrind.
+# bats test_tags=slow_under_valgrind
 @test "zcp's own options: --method and --pipe-size, missing, empty, huge, malformed" {
 	BAD=0
 	local v

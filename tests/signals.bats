@@ -19,12 +19,14 @@ POINTS=${ZCP_SIGNAL_POINTS:-8}	# random points per signal and variant
 
 signum() { kill -l "$1"; }
 
-# hidden_or_unnamed: the temporary zcp $ZPID writes, as /proc/PID/fd/N.
+# temp_fd: the temporary zcp $ZPID writes, as /proc/PID/fd/N.
 temp_fd() {
 	local f
 	for f in /proc/"$ZPID"/fd/*; do
+		# An O_TMPFILE shows as "DIR/#INODE (deleted)"; valgrind's own
+		# unlinked files are elsewhere.
 		case $(readlink "$f" 2>/dev/null) in
-		*"(deleted)"|*/.zcp-*) echo "$f"; return 0 ;;
+		"$PWD/#"*"(deleted)"|"$PWD"/.zcp-*) echo "$f"; return 0 ;;
 		esac
 	done
 	return 1
