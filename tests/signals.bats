@@ -23,10 +23,10 @@ signum() { kill -l "$1"; }
 temp_fd() {
 	local f
 	for f in /proc/"$ZPID"/fd/*; do
-		# An O_TMPFILE shows as "DIR/#INODE (deleted)"; valgrind's own
-		# unlinked files are elsewhere.
+		# An O_TMPFILE shows as "DIR/#INODE (deleted)", DIR here or
+		# below; valgrind's own unlinked files are elsewhere.
 		case $(readlink "$f" 2>/dev/null) in
-		"$PWD/#"*"(deleted)"|"$PWD"/.zcp-*) echo "$f"; return 0 ;;
+		"$PWD/"*"#"*" (deleted)"|"$PWD/"*".zcp-"*) echo "$f"; return 0 ;;
 		esac
 	done
 	return 1
