@@ -55,14 +55,14 @@ _zcp()
 	$split && return
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W '-a --archive --attributes-only --backup
+		COMPREPLY=($(compgen -W '-a --archive --atomic --attributes-only --backup
 		    --backup= -b --copy-contents -d -f --force -i --interactive -H
 		    --keep-directory-symlink -l --link -L --dereference --method=
 		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r
 		    --recursive --reflink --reflink= --remove-destination
 		    --sparse= --stats --stats= --stats-file=
-		    --strip-trailing-slashes -s --symbolic-link -S --suffix=
+		    --strip-trailing-slashes --sync -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
 		    --debug -u --update -v --verbose -x --one-file-system --help
 		    --version' -- "$cur"))

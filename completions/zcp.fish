@@ -1,6 +1,7 @@
 # fish completion for zcp
 
 complete -c zcp -s a -l archive -d 'Same as -dR --preserve=all'
+complete -c zcp -l atomic -d 'Make each destination file appear whole or not at all'
 complete -c zcp -l attributes-only -d "Don't copy the data, just the attributes"
 complete -c zcp -l backup -f -a 'none off simple never existing nil numbered t' -d 'Back up each existing destination'
 complete -c zcp -s b -d 'Like --backup but takes no argument'
@@ -28,6 +29,7 @@ complete -c zcp -l sparse -x -a 'auto always never' -d 'Control creation of spar
 complete -c zcp -l stats -f -a 'human json' -d 'Report files, bytes, time and system calls at exit'
 complete -c zcp -l stats-file -r -F -d 'Write the --stats report to FILE'
 complete -c zcp -l strip-trailing-slashes -d 'Remove trailing slashes from each SOURCE'
+complete -c zcp -l sync -d 'Flush each destination file and its directory to disk'
 complete -c zcp -s s -l symbolic-link -d 'Make symbolic links instead of copying'
 complete -c zcp -s S -l suffix -x -d 'Override the usual backup suffix'
 complete -c zcp -s t -l target-directory -x -a '(__fish_complete_directories)' -d 'Copy all SOURCEs into DIRECTORY'

@@ -55,8 +55,8 @@ backup_parse(const char *arg, const char *what, enum backup *type)
 		*type = controls[found].type;
 		return 0;
 	}
-	fprintf(stderr, "zcp: %s argument '%s' for '%s'\n",
-	    ambiguous ? "ambiguous" : "invalid", arg, what);
+	fprintf(stderr, "zcp: %s argument %s for '%s'\n",
+	    ambiguous ? "ambiguous" : "invalid", quote_arg(arg), what);
 	fputs("Valid arguments are:\n", stderr);
 	for (i = 0; i < NCONTROLS; i += 2)
 		fprintf(stderr, "  - '%s', '%s'\n", controls[i].name,
@@ -96,6 +96,26 @@ highest_number(int dirfd, const char *base)
 }
 
 /*
+ * gnulib's check_extension: a backup name whose last component would
+ * not fit in NAME_MAX becomes the file's own name (cut to fit) and "~",
+ * as cp makes it, instead of failing with ENAMETOOLONG.
+ */
+static char *
+fit_name_max(char *out, size_t namelen)
+{
+	char *base = (char *)last_component(out);
+	size_t keep = (size_t)(out + namelen - base);
+
+	if (strlen(base) <= NAME_MAX)
+		return out;
+	if (keep >= NAME_MAX)
+		keep = NAME_MAX - 1;
+	base[keep] = '~';
+	base[keep + 1] = '\0';
+	return out;
+}
+
+/*
  * The backup name for name (in dirfd), malloc'd; NULL on ENOMEM.  The
  * result is a name in the same directory: only the last component
  * changes.
@@ -126,10 +146,11 @@ backup_name(int dirfd, const char *name, enum backup type,
 		if (type == BACKUP_NUMBERED || n > 0) {
 			if (asprintf(&out, "%s.~%lu~", name, n + 1) == -1)
 				return NULL;
-			return out;
+			return fit_name_max(out, strlen(name));
 		}
 	}
 	if (asprintf(&out, "%s%s", name, suffix) == -1)
 		return NULL;
-	return out;
+	/* cp 9.1 fits the name only where it looked for numbered ones. */
+	return type == BACKUP_SIMPLE ? out : fit_name_max(out, strlen(name));
 }

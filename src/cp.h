@@ -31,6 +31,8 @@ enum backup {
 };
 
 struct cpopts {
+	bool		 atomic;	/* publish each file whole: atomic.c */
+	bool		 sync;		/* fsync files and their directories */
 	bool		 recursive;
 	bool		 verbose;
 	bool		 force;
@@ -110,6 +112,32 @@ int	 meta_preserve(const struct ctx *, const struct loc *, int,
 int	 meta_xattrs(const struct ctx *, const struct loc *, int,
 	    const struct loc *, int);
 int	 meta_chmod(const struct loc *, int, mode_t);
+
+/* atomic.c: a destination file written aside and published whole. */
+#define ATOMIC_HIDDEN	16	/* ".zcp-" and ten random characters */
+
+struct atomic {
+	int		 fd;		/* the temporary */
+	int		 dirfd;		/* its directory */
+	bool		 own_dir;	/* dirfd is ours to close */
+	bool		 unnamed;	/* O_TMPFILE: no name until published */
+	bool		 replace;	/* a file is there to replace */
+	bool		 sync;
+	char		*base;		/* the name it is published as */
+	char		*resolved;	/* the file a symlink there leads to */
+	char		 tmp[ATOMIC_HIDDEN];	/* its hidden name, or "" */
+	const char	*path;		/* the destination, for messages */
+};
+
+bool	 atomic_applies(const struct ctx *, const struct loc *,
+	    const struct stat *);
+int	 atomic_open(struct atomic *, const struct ctx *, const struct loc *,
+	    const struct stat *, mode_t);
+int	 atomic_publish(struct atomic *, int);
+void	 atomic_discard(struct atomic *);
+int	 atomic_backup(const struct loc *, const char *);
+int	 sync_file(int, const char *);
+int	 sync_parent(const struct loc *);
 
 /* backup.c */
 int	 backup_parse(const char *, const char *, enum backup *);

@@ -110,6 +110,42 @@ quote(const char *s)
 	return quote_n(0, s);
 }
 
+/*
+ * gnulib's locale_quoting_style in the C locale, which argmatch uses
+ * for a bad option value: 'it\'s', C escapes, octal for the rest.
+ */
+const char *
+quote_arg(const char *s)
+{
+	static const char named[] = "\a\b\t\n\v\f\r";
+	static const char letter[] = "abtnvfr";
+	static char *buf;
+	const char *n;
+	char *b, *p;
+
+	if ((b = realloc(buf, strlen(s) * 4 + 3)) == NULL)
+		return s;
+	buf = p = b;
+	*p++ = '\'';
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '\'' || c == '\\') {
+			*p++ = '\\';
+			*p++ = (char)c;
+		} else if ((n = memchr(named, c, sizeof(named) - 1)) != NULL) {
+			*p++ = '\\';
+			*p++ = letter[n - named];
+		} else if (needs_escape(c))
+			p += sprintf(p, "\\%03o", c);
+		else
+			*p++ = (char)c;
+	}
+	*p++ = '\'';
+	*p = '\0';
+	return b;
+}
+
 void
 diag(int err, const char *fmt, ...)
 {

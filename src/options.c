@@ -20,7 +20,8 @@
 #define DEFAULT_PIPE	((size_t)1 << 20)
 
 enum {
-	OPT_ATTR_ONLY = CHAR_MAX + 1,
+	OPT_ATOMIC = CHAR_MAX + 1,
+	OPT_ATTR_ONLY,
 	OPT_BACKUP,
 	OPT_COPY_CONTENTS,
 	OPT_KEEP_DIR_SYMLINK,
@@ -36,6 +37,7 @@ enum {
 	OPT_STATS,
 	OPT_STATS_FILE,
 	OPT_STRIP_SLASHES,
+	OPT_SYNC,
 	OPT_TRACE,
 	OPT_HELP,
 	OPT_VERSION
@@ -53,6 +55,10 @@ struct optdef {
 static const struct optdef optdefs[] = {
 	{ "archive", "a", no_argument, 'a', NULL,
 	  "same as -dR --preserve=all" },
+	{ "atomic", NULL, no_argument, OPT_ATOMIC, NULL,
+	  "make each destination file appear whole or not\n"
+	  "  at all: write a temporary file in its directory\n"
+	  "  and rename it into place when complete" },
 	{ "attributes-only", NULL, no_argument, OPT_ATTR_ONLY, NULL,
 	  "don't copy the file data, just the attributes" },
 	{ "backup", NULL, optional_argument, OPT_BACKUP, "[=CONTROL]",
@@ -123,6 +129,9 @@ static const struct optdef optdefs[] = {
 	{ "strip-trailing-slashes", NULL, no_argument, OPT_STRIP_SLASHES,
 	  NULL, "remove any trailing slashes from each SOURCE\n"
 	  "  argument" },
+	{ "sync", NULL, no_argument, OPT_SYNC, NULL,
+	  "flush each destination file, and its directory,\n"
+	  "  to stable storage before reporting success" },
 	{ "symbolic-link", "s", no_argument, 's', NULL,
 	  "make symbolic links instead of copying" },
 	{ "suffix", "S", required_argument, 'S', "=SUFFIX",
@@ -263,21 +272,20 @@ usage(void)
 	    "--method=readwrite copies the bytes instead.\n"
 	    "\n"
 	    "Exit status is 0 if everything was copied, 1 otherwise.\n");
-	exit(0);
 }
 
 static void
 version(void)
 {
 	printf("zcp %s\n", PACKAGE_VERSION);
-	exit(0);
 }
 
 static void
 bad_arg(const char *what, const char *arg, const char *opt,
     const char *const *valid)
 {
-	fprintf(stderr, "zcp: %s argument '%s' for '--%s'\n", what, arg, opt);
+	fprintf(stderr, "zcp: %s argument %s for '--%s'\n", what,
+	    quote_arg(arg), opt);
 	fputs("Valid arguments are:\n", stderr);
 	for (; *valid != NULL; valid++)
 		fprintf(stderr, "  - '%s'\n", *valid);
@@ -286,7 +294,8 @@ bad_arg(const char *what, const char *arg, const char *opt,
 
 /*
  * GNU argmatch: an exact match, or an unambiguous prefix.  Returns the
- * index, or -1 after the message.
+ * index, or -1 after the message.  "" is a prefix of every value, so
+ * cp calls it ambiguous; so do we.
  */
 static int
 argmatch(const char *arg, const char *opt, const char *const *valid)
@@ -298,7 +307,7 @@ argmatch(const char *arg, const char *opt, const char *const *valid)
 	for (i = 0; valid[i] != NULL; i++) {
 		if (strcmp(arg, valid[i]) == 0)
 			return i;
-		if (len > 0 && strncmp(arg, valid[i], len) == 0) {
+		if (strncmp(arg, valid[i], len) == 0) {
 			ambiguous = found != -1;
 			found = i;
 		}
@@ -309,14 +318,30 @@ argmatch(const char *arg, const char *opt, const char *const *valid)
 	return -1;
 }
 
+static bool
+size_syntax(const char *arg)
+{
+	size_t digits = strspn(arg, "0123456789");
+
+	if (digits == 0 || (digits > 1 && arg[0] == '0'))
+		return false;
+	return arg[digits] == '\0' || (strchr("kKmMgGtTpPeE", arg[digits]) !=
+	    NULL && arg[digits + 1] == '\0');
+}
+
 static int
 parse_pipe_size(const char *arg, size_t *size)
 {
 	uint64_t v;
 
-	/* strtoumax, under expand_number, would wrap "-5" around. */
-	if (*arg == '-' || expand_number(arg, &v) == -1 || v == 0) {
-		if (*arg != '-' && errno == ERANGE)
+	/*
+	 * Decimal digits and one unit letter, nothing else: strtoumax under
+	 * expand_number would wrap "-5" around, read "010" as octal and
+	 * take "1k " with its space.
+	 */
+	errno = 0;
+	if (!size_syntax(arg) || expand_number(arg, &v) == -1 || v == 0) {
+		if (size_syntax(arg) && errno == ERANGE)
 			diag(EOVERFLOW, "invalid pipe size: %s", quote(arg));
 		else
 			diag(0, "invalid pipe size: %s", quote(arg));
@@ -344,19 +369,23 @@ pipe_max_size(void)
 	return n == 1 && v > 0 && v <= INT_MAX ? (size_t)v : DEFAULT_PIPE;
 }
 
-/* --preserve=LIST and --no-preserve=LIST, comma-separated. */
+/*
+ * --preserve=LIST and --no-preserve=LIST, comma-separated.  An empty
+ * item ("mode,,links", "") is an ambiguous argument, as in cp.
+ */
 static int
 preserve(struct options *o, struct pstate *ps, const char *list, bool on,
     const char *opt)
 {
 	struct cpopts *cp = &o->cp;
-	char *copy = strdup(list), *item, *save = NULL;
+	char *copy = strdup(list), *item, *next;
 	int i, rc = 0;
 
 	if (copy == NULL)
 		return -1;
-	for (item = strtok_r(copy, ",", &save); item != NULL && rc == 0;
-	    item = strtok_r(NULL, ",", &save)) {
+	for (item = copy; item != NULL && rc == 0; item = next) {
+		if ((next = strchr(item, ',')) != NULL)
+			*next++ = '\0';
 		if ((i = argmatch(item, opt, preserve_args)) == -1) {
 			rc = -1;
 			break;
@@ -377,10 +406,6 @@ preserve(struct options *o, struct pstate *ps, const char *list, bool on,
 			cp->require_xattr = on;
 		if (i == P_CONTEXT)
 			ps->want_context = on;
-	}
-	if (copy[0] == '\0') {
-		argmatch("", opt, preserve_args);
-		rc = -1;
 	}
 	free(copy);
 	return rc;
@@ -441,12 +466,14 @@ apply_flag(struct options *o, int c)
 	struct cpopts *cp = &o->cp;
 
 	switch (c) {
+	case OPT_ATOMIC:	cp->atomic = true; break;
 	case OPT_ATTR_ONLY:	cp->attr_only = true; break;
 	case OPT_COPY_CONTENTS:	cp->copy_contents = true; break;
 	case OPT_KEEP_DIR_SYMLINK: cp->keep_dir_symlink = true; break;
 	case OPT_PARENTS:	cp->parents = true; break;
 	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
 	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
+	case OPT_SYNC:		cp->sync = true; break;
 	case OPT_TRACE:		o->engine.trace = true; break;
 	case OPT_PROGRESS:	o->progress = true; break;
 	case 'f':		cp->force = true; break;
@@ -507,29 +534,46 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 		return 0;
 	case OPT_HELP:
 		usage();
-		return 0;
+		return OPTIONS_EXIT;
 	case OPT_VERSION:
 		version();
-		return 0;
+		return OPTIONS_EXIT;
 	default:
 		diag_usage(NULL);
 		return -1;
 	}
 }
 
+/* gnulib's s == last_component(s): not empty, no slash before a name. */
+static bool
+plain_name(const char *s)
+{
+	const char *p;
+
+	if (*s == '\0' || *s == '/')
+		return false;
+	for (p = s; (p = strchr(p, '/')) != NULL; p++)
+		if (p[strspn(p, "/")] != '\0')
+			return false;
+	return true;
+}
+
+/*
+ * As gnulib's set_simple_backup_suffix and xget_version: an empty
+ * suffix, or one that is not a plain name, is "~"; an empty --backup=
+ * is as if no CONTROL had been given.
+ */
 static int
 settle_backups(struct options *o, const struct pstate *ps)
 {
-	const char *env;
+	const char *env, *s = o->cp.suffix;
 
-	if (o->cp.suffix == NULL) {
-		env = getenv("SIMPLE_BACKUP_SUFFIX");
-		o->cp.suffix = env != NULL && *env != '\0' &&
-		    strchr(env, '/') == NULL ? env : "~";
-	}
+	if (s == NULL)
+		s = getenv("SIMPLE_BACKUP_SUFFIX");
+	o->cp.suffix = s != NULL && plain_name(s) ? s : "~";
 	if (!ps->make_backups)
 		return 0;
-	if (ps->backup_arg != NULL)
+	if (ps->backup_arg != NULL && *ps->backup_arg != '\0')
 		return backup_parse(ps->backup_arg, "backup type",
 		    &o->cp.backup);
 	if ((env = getenv("VERSION_CONTROL")) != NULL && *env != '\0')
@@ -614,14 +658,18 @@ build_getopt(struct option *longopts, char *shortopts)
 	*shortopts = '\0';
 }
 
-/* Returns 0, or -1 after a usage message. */
+/*
+ * Returns 0, -1 after a usage message, or OPTIONS_EXIT once --help or
+ * --version has printed.  Never exits, so that a fuzzer can call it
+ * again and again; optind is reset for that too.
+ */
 int
-options_parse(int argc, char **argv, struct options *o)
+options_scan(int argc, char **argv, struct options *o)
 {
 	struct option longopts[NOPTDEFS + 1];
 	char shortopts[3 * NOPTDEFS + 1];
 	struct pstate ps = { 0 };
-	int c;
+	int c, rc;
 
 	build_getopt(longopts, shortopts);
 	memset(o, 0, sizeof(*o));
@@ -630,10 +678,22 @@ options_parse(int argc, char **argv, struct options *o)
 	o->engine.sparse = SPARSE_AUTO;
 	/* getopt names the program by argv[0]; messages say "zcp:". */
 	argv[0] = (char *)"zcp";
+	optind = 0;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if (apply(o, &ps, c, optarg) == -1)
-			return -1;
+		if ((rc = apply(o, &ps, c, optarg)) != 0)
+			return rc;
 	o->noperands = argc - optind;
 	o->operands = argv + optind;
 	return check(o, &ps);
+}
+
+/* As cp: --help and --version print and exit 0 where they stand. */
+int
+options_parse(int argc, char **argv, struct options *o)
+{
+	int rc = options_scan(argc, argv, o);
+
+	if (rc == OPTIONS_EXIT)
+		exit(0);
+	return rc;
 }

@@ -17,6 +17,9 @@ struct options {
 	char			**operands;
 };
 
+#define OPTIONS_EXIT	1	/* --help or --version printed: exit 0 */
+
+int	 options_scan(int, char **, struct options *);
 int	 options_parse(int, char **, struct options *);
 
 #endif

@@ -124,12 +124,13 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
  * The destination exists: decide like cp whether to go on, skip it
  * quietly (-n, -u, a "no" to -i), or fail; make the backup or remove the
  * old file when that is what going on needs.  *backup gets the backup's
- * name.
+ * name.  An atomic copy (atomic.c) removes nothing: it replaces the old
+ * file in one step at the end, and its backup is a hard link.
  */
 static enum verdict
 existing(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, struct stat *dst, bool *have_dst, char **backup,
-    bool *to_backup)
+    bool *to_backup, bool atomic)
 {
 	const struct cpopts *o = c->o;
 	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode);
@@ -180,12 +181,21 @@ existing(struct ctx *c, const struct loc *s, const struct stat *sst,
 			*to_backup = true;
 			return PROCEED;
 		}
-		if (renameat(d->dirfd, d->name, d->dirfd, *backup) == -1) {
-			diag(errno, "cannot backup %s", quote(d->path));
-			return FAIL;
-		}
-		return PROCEED;
+		if (atomic)
+			switch (atomic_backup(d, *backup)) {
+			case 0:
+				*have_dst = true;
+				return PROCEED;
+			case 1:
+				return PROCEED;
+			}
+		else if (renameat(d->dirfd, d->name, d->dirfd, *backup) == 0)
+			return PROCEED;
+		diag(errno, "cannot backup %s", quote(d->path));
+		return FAIL;
 	}
+	if (atomic)
+		return PROCEED;
 	/*
 	 * Only a regular file is written through; others replace what is
 	 * there.  A link (-l, -s) replaces a file only when forced.
@@ -260,13 +270,12 @@ open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
 	return -1;
 }
 
+/* The source, opened and checked to be the file copy_entry saw. */
 static int
-copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, bool have_dst, bool cmdline)
+open_source(const struct ctx *c, const struct loc *s, const struct stat *sst,
+    bool cmdline, struct fdinfo *si)
 {
-	struct fdinfo si, di;
-	bool created;
-	int sfd, dfd, rc = 0;
+	int sfd;
 
 	sfd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    (follows(c, cmdline) ? 0 : O_NOFOLLOW));
@@ -274,58 +283,108 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		diag(errno, "cannot open %s for reading", quote(s->path));
 		return -1;
 	}
-	if (fdinfo_classify(&si, sfd, s->path, true) == -1) {
+	if (fdinfo_classify(si, sfd, s->path, true) == -1) {
 		diag(errno, "cannot fstat %s", quote(s->path));
 		close(sfd);
 		return -1;
 	}
-	if (si.st.st_dev != sst->st_dev || si.st.st_ino != sst->st_ino) {
+	if (si->st.st_dev != sst->st_dev || si->st.st_ino != sst->st_ino) {
 		diag(0, "skipping file %s, as it was replaced while being"
 		    " copied", quote(s->path));
 		close(sfd);
 		return -1;
 	}
-	if ((dfd = open_dest(c, d, sst, have_dst, &created)) == -1) {
-		close(sfd);
-		return -1;
-	}
+	return sfd;
+}
+
+/* The data and attributes of an open source into an open destination. */
+static int
+fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
+    const struct stat *sst, const struct loc *d, int dfd, bool created)
+{
+	struct fdinfo di;
+	int rc = 0;
+
 	/* A file made with O_EXCL is empty and cannot be the source. */
 	if (created && d->dirdev != 0 && !c->many)
 		fdinfo_created(&di, dfd, d->path, d->dirdev,
 		    sst->st_mode & 0777);
 	else if (fdinfo_classify(&di, dfd, d->path, true) == -1) {
 		diag(errno, "cannot fstat %s", quote(d->path));
-		rc = -1;
-	} else if (fdinfo_same_file(&si, &di)) {
+		return -1;
+	} else if (fdinfo_same_file(si, &di)) {
 		diag(0, "%s and %s are the same file", quote_n(0, s->path),
 		    quote_n(1, d->path));
-		rc = -1;
+		return -1;
 	}
-	if (rc == 0 && !c->o->attr_only) {
+	if (!c->o->attr_only) {
 		/* Truncate only now that it is known not to be the source. */
 		if (di.kind == FD_REGULAR && di.st.st_size > 0 &&
 		    ftruncate(dfd, 0) == -1) {
 			diag(errno, "cannot open %s for writing",
 			    quote(d->path));
-			rc = -1;
-		} else {
-			di.st.st_size = 0;
-			rc = engine_copy(c->engine, &si, &di);
+			return -1;
 		}
+		di.st.st_size = 0;
+		if (engine_copy(c->engine, si, &di) == -1)
+			return -1;
 	}
-	if (rc == 0) {
-		if (c->many)
-			seen_made(c->seen, di.st.st_dev, di.st.st_ino);
-		if (meta_xattrs(c, s, sfd, d, dfd) == -1)
-			rc = -1;
-		if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
-		    META_CREATED : 0) == -1)
-			rc = -1;
-	}
+	if (c->many)
+		seen_made(c->seen, di.st.st_dev, di.st.st_ino);
+	if (meta_xattrs(c, s, si->fd, d, dfd) == -1)
+		rc = -1;
+	if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
+	    META_CREATED : 0) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* A destination written in place: --sync, then close, then its name. */
+static int
+finish_dest(const struct ctx *c, const struct loc *d, int dfd, bool created,
+    int rc)
+{
+	if (rc == 0 && c->o->sync && sync_file(dfd, d->path) == -1)
+		rc = -1;
 	if (close(dfd) == -1 && rc == 0) {
 		diag(errno, "failed to close %s", quote(d->path));
 		rc = -1;
 	}
+	if (rc == 0 && created && c->o->sync && sync_parent(d) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * dst is the destination as copy_entry found it, NULL if there is none;
+ * atomic says to write a temporary and publish it (atomic.c).
+ */
+static int
+copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, const struct stat *dst, bool cmdline, bool atomic)
+{
+	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
+	struct atomic at;
+	struct fdinfo si;
+	bool created;
+	int sfd, dfd, rc;
+
+	if ((sfd = open_source(c, s, sst, cmdline, &si)) == -1)
+		return -1;
+	if (atomic) {
+		created = dst == NULL;
+		dfd = atomic_open(&at, c, d, dst, mode) == 0 ? at.fd : -1;
+	} else
+		dfd = open_dest(c, d, sst, dst != NULL, &created);
+	if (dfd == -1) {
+		close(sfd);
+		return -1;
+	}
+	rc = fill_regular(c, s, &si, sst, d, dfd, created);
+	if (atomic)
+		rc = atomic_publish(&at, rc);
+	else
+		rc = finish_dest(c, d, dfd, created, rc);
 	close(sfd);
 	return rc;
 }
@@ -546,6 +605,8 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (sfd >= 0)
 		close(sfd);
 	close(dfd);
+	if (rc == 0 && !have_dst && c->o->sync && sync_parent(d) == -1)
+		rc = -1;
 	return rc;
 }
 
@@ -604,7 +665,7 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	struct stat sst, dst;
 	char *backup = NULL, *bpath;
 	const char *earlier = NULL;
-	bool have_dst, use_lstat, to_backup = false;
+	bool have_dst, use_lstat, atomic, to_backup = false;
 	struct loc to = *d;
 	int rc;
 
@@ -628,9 +689,12 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 		diag(errno, "cannot stat %s", quote(d->path));
 		return -1;
 	}
+	atomic = as_regular(c, sst.st_mode) && !S_ISDIR(sst.st_mode) &&
+	    !S_ISLNK(sst.st_mode) && !o->hard_link && !o->symbolic_link &&
+	    atomic_applies(c, d, have_dst ? &dst : NULL);
 	if (have_dst) {
 		switch (existing(c, s, &sst, d, &dst, &have_dst, &backup,
-		    &to_backup)) {
+		    &to_backup, atomic)) {
 		case SKIP:
 			return 0;
 		case FAIL:
@@ -663,7 +727,8 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	else if (S_ISLNK(sst.st_mode))
 		rc = copy_symlink(c, s, &sst, d);
 	else if (as_regular(c, sst.st_mode))
-		rc = copy_regular(c, s, &sst, &to, have_dst, cmdline);
+		rc = copy_regular(c, s, &sst, &to, have_dst ? &dst : NULL,
+		    cmdline, atomic);
 	else
 		rc = copy_special(c, &sst, d);
 	free(bpath);
@@ -740,22 +805,27 @@ fail:
 	return -1;
 }
 
-/* The named destination of "zcp - DEST": cp's rules for what is there. */
+/*
+ * The named destination of "zcp - DEST": cp's rules for what is there.
+ * With --atomic, at gets the temporary (at->fd is -1 otherwise).
+ */
 static int
 stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
-    struct fdinfo *di)
+    struct fdinfo *di, struct atomic *at, bool *created)
 {
 	struct loc s = LOC_CWD("-"), d = LOC_CWD(name);
-	bool have_dst, to_backup = false;
+	bool have_dst, atomic, to_backup = false;
 	char *backup = NULL, *bpath;
 	struct stat dst;
+	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode : 0666;
 	int fd;
 
 	have_dst = fstatat(AT_FDCWD, name, &dst, c->o->backup != BACKUP_NONE ||
 	    c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
+	atomic = atomic_applies(c, &d, have_dst ? &dst : NULL);
 	if (have_dst) {
 		switch (existing(c, &s, &si->st, &d, &dst, &have_dst, &backup,
-		    &to_backup)) {
+		    &to_backup, atomic)) {
 		case SKIP:
 			return 1;
 		case FAIL:
@@ -769,22 +839,47 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
 	verbose(c, &s, &d, bpath);
 	free(bpath);
 	free(backup);
-	fd = open_dest(c, &d, &(struct stat){ .st_mode = si->kind ==
-	    FD_REGULAR ? si->st.st_mode : 0666 }, have_dst, &(bool){ false });
+	if (atomic) {
+		*created = !have_dst;
+		fd = atomic_open(at, c, &d, have_dst ? &dst : NULL,
+		    c->o->no_mode ? 0666 : mode & 0777) == 0 ? at->fd : -1;
+	} else
+		fd = open_dest(c, &d, &(struct stat){ .st_mode = mode },
+		    have_dst, created);
 	if (fd == -1)
 		return -1;
 	if (fdinfo_classify(di, fd, name, true) == -1) {
 		diag(errno, "cannot fstat %s", quote(name));
-		close(fd);
+		if (atomic)
+			atomic_discard(at);
+		else
+			close(fd);
 		return -1;
 	}
 	return 0;
 }
 
+/* The end of a copy to "-" or a named destination: publish, sync, close. */
+static int
+stdio_finish(struct ctx *c, const struct fdinfo *di, struct atomic *at,
+    bool created, int rc)
+{
+	if (at->fd != -1)
+		return atomic_publish(at, rc);
+	if (di->owned)
+		return finish_dest(c, &LOC_CWD(di->name), di->fd, created, rc);
+	if (rc == 0 && c->o->sync && (di->kind == FD_REGULAR ||
+	    di->kind == FD_BLOCKDEV))
+		return sync_file(di->fd, di->name);
+	return rc;
+}
+
 int
 copy_stdio(struct ctx *c, const char *src, const char *dst)
 {
+	struct atomic at = { .fd = -1, .dirfd = -1 };
 	struct fdinfo si, di;
+	bool created = false;
 	int rc;
 
 	c->top_src = src;
@@ -804,7 +899,7 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 		}
 		verbose(c, &LOC_CWD(src),
 		    &LOC_CWD(dst), NULL);
-	} else if ((rc = stdio_dest(c, &si, dst, &di)) != 0) {
+	} else if ((rc = stdio_dest(c, &si, dst, &di, &at, &created)) != 0) {
 		rc = rc > 0 ? 0 : -1;
 		goto out;
 	}
@@ -820,10 +915,7 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 	}
 	if (rc == 0)
 		rc = engine_copy(c->engine, &si, &di);
-	if (di.owned && close(di.fd) == -1 && rc == 0) {
-		diag(errno, "failed to close %s", quote(dst));
-		rc = -1;
-	}
+	rc = stdio_finish(c, &di, &at, created, rc);
 out:
 	if (si.owned)
 		close(si.fd);

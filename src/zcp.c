@@ -33,6 +33,9 @@ struct reporting {
  * A descriptor among 0-2 that we were started without must not be
  * taken by the next open(): "zcp f - >&-" would copy f onto itself.
  * Park /dev/null there and remember that "-" means a closed descriptor.
+ * As gnulib's stdopen, it is opened the wrong way round (stdin for
+ * writing, stdout and stderr for reading), so that using it still
+ * fails with EBADF: "zcp -v a b >&-" must say "write error", as cp.
  */
 static void
 guard_std_fds(bool closed[3])
@@ -41,7 +44,8 @@ guard_std_fds(bool closed[3])
 
 	for (fd = 0; fd <= 2; fd++) {
 		closed[fd] = fcntl(fd, F_GETFD) == -1 && errno == EBADF;
-		if (closed[fd] && open("/dev/null", O_RDWR) != fd)
+		if (closed[fd] && open("/dev/null", fd == STDIN_FILENO ?
+		    O_WRONLY : O_RDONLY) != fd)
 			exit(1);
 	}
 }
@@ -178,6 +182,9 @@ main(int argc, char **argv)
 	if (options_parse(argc, argv, &o) == -1 ||
 	    reporting_start(&r, &o) == -1)
 		return 1;
+	/* A stop request lets the error path remove a hidden temporary. */
+	if (o.cp.atomic)
+		sig_init();
 	mask = umask(0);
 	umask(mask);
 	c.o = &o.cp;

@@ -51,7 +51,7 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	done
 	run zcp --method= a b
 	assert_failure 1
-	assert_line --index 0 "zcp: invalid argument '' for '--method'"
+	assert_line --index 0 "zcp: ambiguous argument '' for '--method'"
 	run zcp --method
 	assert_failure 1
 	assert_line --index 0 "zcp: option '--method' requires an argument"

@@ -8,15 +8,22 @@
  *
  * NAME	  ficlone (ioctl FICLONE only; every other ioctl passes through
  *	  untouched), copy_file_range, sendfile (sendfile64 too), splice,
- *	  read, write.
+ *	  read, write; and for --atomic and --sync: tmpfile (open and
+ *	  openat with O_TMPFILE only; other opens pass through uncounted),
+ *	  fsync (fdatasync too), close, linkat (link too), rename (renameat
+ *	  and renameat2 too).
  * @FD	  count and fault only the calls that involve descriptor FD: the
- *	  fd of read and write, either end of the others (FICLONE: the
- *	  destination or the source).
+ *	  fd of read, write, fsync and close, either end of the others
+ *	  (FICLONE: the destination or the source; tmpfile: its directory;
+ *	  linkat and rename: either directory, or the source of a linkat
+ *	  with AT_EMPTY_PATH).
  * ACTION an errno name (EIO, EXDEV, ENOSPC, ... or a number): return -1
  *	  with that errno without making the call; "short": make the call
- *	  with the length cut to min(len, 7), an odd size on purpose (not
- *	  for ficlone, which has no length); "zero": return 0 without
- *	  making the call (for ficlone that is a fake success).
+ *	  with the length cut to min(len, 7), an odd size on purpose (only
+ *	  for the calls that take a length); "zero": return 0 without
+ *	  making the call (for ficlone, fsync, close, linkat and rename
+ *	  that is a fake success; not for tmpfile, whose 0 would be a
+ *	  descriptor).
  * FROM	  the 1-based index, among the calls this spec counts, of the first
  *	  one faulted.  Every call the program makes is counted, faulted or
  *	  passed through; specs without @FD on one NAME count alike.
@@ -40,6 +47,7 @@
 #undef _FORTIFY_SOURCE
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/sendfile.h>
 #include <sys/syscall.h>
 #include <linux/fs.h>
@@ -48,6 +56,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -63,8 +72,16 @@ enum call {
 	C_SPLICE,
 	C_READ,
 	C_WRITE,
+	C_TMPFILE,
+	C_FSYNC,
+	C_CLOSE,
+	C_LINKAT,
+	C_RENAME,
 	C_NCALLS
 };
+
+/* The calls whose length "short" can cut. */
+#define HAS_LENGTH(c)	((c) >= C_COPY_FILE_RANGE && (c) <= C_WRITE)
 
 static const char *const call_names[C_NCALLS] = {
 	[C_FICLONE] = "ficlone",
@@ -73,6 +90,11 @@ static const char *const call_names[C_NCALLS] = {
 	[C_SPLICE] = "splice",
 	[C_READ] = "read",
 	[C_WRITE] = "write",
+	[C_TMPFILE] = "tmpfile",
+	[C_FSYNC] = "fsync",
+	[C_CLOSE] = "close",
+	[C_LINKAT] = "linkat",
+	[C_RENAME] = "rename",
 };
 
 enum action {
@@ -106,6 +128,19 @@ static ssize_t	(*real_splice)(int, off64_t *, int, off64_t *, size_t,
 		    unsigned int);
 static ssize_t	(*real_read)(int, void *, size_t);
 static ssize_t	(*real_write)(int, const void *, size_t);
+static int	(*real_open)(const char *, int, ...);
+static int	(*real_open64)(const char *, int, ...);
+static int	(*real_openat)(int, const char *, int, ...);
+static int	(*real_openat64)(int, const char *, int, ...);
+static int	(*real_fsync)(int);
+static int	(*real_fdatasync)(int);
+static int	(*real_close)(int);
+static int	(*real_linkat)(int, const char *, int, const char *, int);
+static int	(*real_link)(const char *, const char *);
+static int	(*real_rename)(const char *, const char *);
+static int	(*real_renameat)(int, const char *, int, const char *);
+static int	(*real_renameat2)(int, const char *, int, const char *,
+		    unsigned int);
 
 static const struct {
 	const char	*name;
@@ -242,7 +277,8 @@ parse_name(struct spec *sp, const char *spec, size_t slen, const char *s,
 			return;
 		}
 	bad_spec(spec, slen, "NAME is one of ficlone, copy_file_range,"
-	    " sendfile, splice, read, write");
+	    " sendfile, splice, read, write, tmpfile, fsync, close, linkat,"
+	    " rename");
 }
 
 static void
@@ -251,11 +287,14 @@ parse_action(struct spec *sp, const char *spec, size_t slen, const char *s,
 {
 	copy_field(sp->act, sizeof(sp->act), s, end);
 	if (field_is(s, end, "short")) {
-		if (sp->call == C_FICLONE)
-			bad_spec(spec, slen, "FICLONE has no length to cut");
+		if (!HAS_LENGTH(sp->call))
+			bad_spec(spec, slen, "this call has no length to cut");
 		sp->action = A_SHORT;
-	} else if (field_is(s, end, "zero"))
+	} else if (field_is(s, end, "zero")) {
+		if (sp->call == C_TMPFILE)
+			bad_spec(spec, slen, "a 0 from open is a descriptor");
 		sp->action = A_ZERO;
+	}
 	else if (parse_errno(s, end, &sp->err))
 		sp->action = A_ERRNO;
 	else
@@ -311,6 +350,26 @@ resolve(void)
 	    dlsym(RTLD_NEXT, "read");
 	real_write = (ssize_t (*)(int, const void *, size_t))
 	    dlsym(RTLD_NEXT, "write");
+	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
+	real_open64 = (int (*)(const char *, int, ...))
+	    dlsym(RTLD_NEXT, "open64");
+	real_openat = (int (*)(int, const char *, int, ...))
+	    dlsym(RTLD_NEXT, "openat");
+	real_openat64 = (int (*)(int, const char *, int, ...))
+	    dlsym(RTLD_NEXT, "openat64");
+	real_fsync = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
+	real_fdatasync = (int (*)(int))dlsym(RTLD_NEXT, "fdatasync");
+	real_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+	real_linkat = (int (*)(int, const char *, int, const char *, int))
+	    dlsym(RTLD_NEXT, "linkat");
+	real_link = (int (*)(const char *, const char *))
+	    dlsym(RTLD_NEXT, "link");
+	real_rename = (int (*)(const char *, const char *))
+	    dlsym(RTLD_NEXT, "rename");
+	real_renameat = (int (*)(int, const char *, int, const char *))
+	    dlsym(RTLD_NEXT, "renameat");
+	real_renameat2 = (int (*)(int, const char *, int, const char *,
+	    unsigned int))dlsym(RTLD_NEXT, "renameat2");
 }
 
 __attribute__((constructor)) static void
@@ -381,10 +440,12 @@ log_fault(const struct spec *sp)
 	*p++ = '#';
 	p = put_ulong(p, sp->seen);
 	*p++ = '\n';
-	fd = open(logpath, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	/* Raw calls: the shim's own open and close are not counted. */
+	fd = (int)syscall(SYS_openat, AT_FDCWD, logpath, O_WRONLY | O_APPEND |
+	    O_CREAT | O_CLOEXEC, 0644);
 	if (fd != -1) {
 		put(fd, line, (size_t)(p - line));
-		(void)close(fd);
+		(void)syscall(SYS_close, fd);
 	}
 	errno = saved;
 }
@@ -561,4 +622,254 @@ write(int fd, const void *buf, size_t len)
 		return -1;
 	}
 	return real_write(fd, buf, len);
+}
+
+/*
+ * open and openat: only O_TMPFILE is counted and faulted.  The mode is
+ * passed on whenever the call may create a file.
+ */
+static bool
+takes_mode(int flags)
+{
+	return (flags & O_CREAT) != 0 || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static bool
+tmpfile_fault(int dirfd, int flags, int *rc)
+{
+	ssize_t r;
+
+	if ((flags & O_TMPFILE) != O_TMPFILE)
+		return false;
+	if (!inject(fault_for(C_TMPFILE, dirfd, dirfd), &r, NULL))
+		return false;
+	*rc = (int)r;
+	return true;
+}
+
+static mode_t
+mode_arg(int flags, va_list ap)
+{
+	return takes_mode(flags) ? (mode_t)va_arg(ap, int) : 0;
+}
+
+static int
+do_openat(int (*fn)(int, const char *, int, ...), int dirfd,
+    const char *path, int flags, mode_t mode)
+{
+	int rc;
+
+	if (!ready)
+		faultshim_init();
+	if (tmpfile_fault(dirfd, flags, &rc))
+		return rc;
+	if (fn == NULL) {
+		/* Resolved before dlsym could answer (a constructor's open). */
+		return (int)syscall(SYS_openat, dirfd, path, flags, mode);
+	}
+	return fn(dirfd, path, flags, mode);
+}
+
+static int
+do_open(int (*fn)(const char *, int, ...), const char *path, int flags,
+    mode_t mode)
+{
+	int rc;
+
+	if (!ready)
+		faultshim_init();
+	if (tmpfile_fault(AT_FDCWD, flags, &rc))
+		return rc;
+	if (fn == NULL)
+		return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+	return fn(path, flags, mode);
+}
+
+int
+open(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return do_open(real_open, path, flags, mode);
+}
+
+int
+open64(const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return do_open(real_open64, path, flags, mode);
+}
+
+int
+openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return do_openat(real_openat, dirfd, path, flags, mode);
+}
+
+int
+openat64(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	mode_t mode;
+
+	va_start(ap, flags);
+	mode = mode_arg(flags, ap);
+	va_end(ap);
+	return do_openat(real_openat64, dirfd, path, flags, mode);
+}
+
+/* What open() becomes under _FORTIFY_SOURCE when there is no mode. */
+int	__open_2(const char *, int);
+int	__openat_2(int, const char *, int);
+
+int
+__open_2(const char *path, int flags)
+{
+	return do_open(real_open, path, flags, 0);
+}
+
+int
+__openat_2(int dirfd, const char *path, int flags)
+{
+	return do_openat(real_openat, dirfd, path, flags, 0);
+}
+
+/* An errno or zero fault of a call that returns 0 or -1. */
+static bool
+status_fault(enum call c, int fd1, int fd2, int *rc)
+{
+	ssize_t r;
+
+	if (!inject(fault_for(c, fd1, fd2), &r, NULL))
+		return false;
+	*rc = (int)r;
+	return true;
+}
+
+int
+fsync(int fd)
+{
+	int rc;
+
+	if (status_fault(C_FSYNC, fd, fd, &rc))
+		return rc;
+	return real_fsync != NULL ? real_fsync(fd) :
+	    (int)syscall(SYS_fsync, fd);
+}
+
+int
+fdatasync(int fd)
+{
+	int rc;
+
+	if (status_fault(C_FSYNC, fd, fd, &rc))
+		return rc;
+	return real_fdatasync != NULL ? real_fdatasync(fd) :
+	    (int)syscall(SYS_fdatasync, fd);
+}
+
+/*
+ * A faulted close still closes: Linux frees the descriptor whatever
+ * close returns, and a test must not leak it either.
+ */
+int
+close(int fd)
+{
+	int rc, saved;
+
+	if (status_fault(C_CLOSE, fd, fd, &rc)) {
+		saved = errno;
+		(void)syscall(SYS_close, fd);
+		errno = saved;
+		return rc;
+	}
+	return real_close != NULL ? real_close(fd) :
+	    (int)syscall(SYS_close, fd);
+}
+
+int
+linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+    int flags)
+{
+	int rc;
+
+	if (status_fault(C_LINKAT, olddirfd, newdirfd, &rc))
+		return rc;
+	if (real_linkat == NULL) {
+		missing();
+		return -1;
+	}
+	return real_linkat(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+int
+link(const char *oldpath, const char *newpath)
+{
+	int rc;
+
+	if (status_fault(C_LINKAT, AT_FDCWD, AT_FDCWD, &rc))
+		return rc;
+	if (real_link == NULL) {
+		missing();
+		return -1;
+	}
+	return real_link(oldpath, newpath);
+}
+
+int
+rename(const char *oldpath, const char *newpath)
+{
+	int rc;
+
+	if (status_fault(C_RENAME, AT_FDCWD, AT_FDCWD, &rc))
+		return rc;
+	if (real_rename == NULL) {
+		missing();
+		return -1;
+	}
+	return real_rename(oldpath, newpath);
+}
+
+int
+renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	int rc;
+
+	if (status_fault(C_RENAME, olddirfd, newdirfd, &rc))
+		return rc;
+	if (real_renameat == NULL) {
+		missing();
+		return -1;
+	}
+	return real_renameat(olddirfd, oldpath, newdirfd, newpath);
+}
+
+int
+renameat2(int olddirfd, const char *oldpath, int newdirfd,
+    const char *newpath, unsigned int flags)
+{
+	int rc;
+
+	if (status_fault(C_RENAME, olddirfd, newdirfd, &rc))
+		return rc;
+	if (real_renameat2 == NULL) {
+		missing();
+		return -1;
+	}
+	return real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
 }

@@ -1,0 +1,495 @@
+/*
+ * atomic: --atomic and --sync.  A destination file is written aside, in
+ * an unnamed O_TMPFILE in its directory (or, where the filesystem has
+ * none, under a hidden name), given its attributes there, and only then
+ * published under its name with linkat or renameat: whoever looks at
+ * the name sees the old file or the whole new one, never a part.
+ * --sync flushes a file before it is published and its directory after.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cp.h"
+#include "diag.h"
+#include "sig.h"
+
+#define HIDDEN_PREFIX	".zcp-"
+#define HIDDEN_RANDOM	10
+#define HIDDEN_TRIES	100
+
+static int	 sync_dir(int, const char *);
+
+/* A fresh hidden name: ".zcp-" and ten random letters or digits. */
+static void
+hidden_name(char *buf)
+{
+	static const char set[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+	size_t n = sizeof(HIDDEN_PREFIX) - 1;
+	int i;
+
+	memcpy(buf, HIDDEN_PREFIX, n);
+	for (i = 0; i < HIDDEN_RANDOM; i++)
+		buf[n + i] = set[arc4random_uniform(sizeof(set) - 1)];
+	buf[n + HIDDEN_RANDOM] = '\0';
+}
+
+/* The directory part of a name ("" for none), malloc'd. */
+static char *
+dir_part(const char *name)
+{
+	return strndup(name, (size_t)(last_component(name) - name));
+}
+
+/*
+ * A directory descriptor to make names in; read-only if we may, so
+ * that it can be fsync'd.  A directory that is writable but not
+ * readable still takes new names through O_PATH.
+ */
+static int
+open_dir(int dirfd, const char *dir)
+{
+	int fd;
+
+	fd = openat(dirfd, *dir != '\0' ? dir : ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC);
+	if (fd == -1 && errno == EACCES)
+		fd = openat(dirfd, *dir != '\0' ? dir : ".", O_PATH |
+		    O_DIRECTORY | O_CLOEXEC);
+	return fd;
+}
+
+/*
+ * The file a name leads to through symlinks, as an absolute path: cp
+ * writes through a symlink at the destination, so --atomic replaces
+ * the file it points to and keeps the link.
+ */
+static char *
+resolve(const struct loc *d)
+{
+	char proc[32], *buf;
+	ssize_t n;
+	int fd;
+
+	if ((fd = openat(d->dirfd, d->name, O_PATH | O_CLOEXEC)) == -1)
+		return NULL;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((buf = malloc(PATH_MAX)) != NULL &&
+	    (n = readlink(proc, buf, PATH_MAX - 1)) > 0) {
+		buf[n] = '\0';
+		close(fd);
+		return buf;
+	}
+	free(buf);
+	close(fd);
+	return NULL;
+}
+
+/* Where the file will be published: a directory fd and a last name. */
+static int
+locate(struct atomic *a, const struct loc *d, const struct stat *dst)
+{
+	const char *name = d->name;
+	int dirfd = d->dirfd;
+	struct stat lst;
+	char *dir;
+
+	if (dst != NULL && !S_ISLNK(dst->st_mode) &&
+	    fstatat(d->dirfd, d->name, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(lst.st_mode)) {
+		if ((a->resolved = resolve(d)) == NULL)
+			return -1;
+		name = a->resolved;
+		dirfd = AT_FDCWD;
+	}
+	if ((a->base = strdup(last_component(name))) == NULL ||
+	    (dir = dir_part(name)) == NULL)
+		return -1;
+	if (*dir == '\0' && dirfd != AT_FDCWD) {
+		a->dirfd = dirfd;
+		a->own_dir = false;
+	} else if ((a->dirfd = open_dir(dirfd, dir)) != -1)
+		a->own_dir = true;
+	free(dir);
+	return a->dirfd == -1 ? -1 : 0;
+}
+
+static int
+make_temp(struct atomic *a, mode_t mode)
+{
+	int i, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+
+	a->fd = openat(a->dirfd, ".", O_TMPFILE | fl, mode);
+	if (a->fd != -1) {
+		a->unnamed = true;
+		return 0;
+	}
+	/* No O_TMPFILE here (EOPNOTSUPP), or in this kernel (EISDIR). */
+	if (errno != EOPNOTSUPP && errno != EISDIR)
+		return -1;
+	for (i = 0; i < HIDDEN_TRIES; i++) {
+		hidden_name(a->tmp);
+		a->fd = openat(a->dirfd, a->tmp, fl | O_CREAT | O_EXCL |
+		    O_NOFOLLOW, mode);
+		if (a->fd != -1)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	a->tmp[0] = '\0';
+	return -1;
+}
+
+/*
+ * cp writes through an existing file, which so keeps its owner and
+ * mode; the file that replaces it gets them, as far as we may give
+ * them.  What --preserve asks for is applied after this.
+ */
+static void
+inherit(const struct atomic *a, const struct ctx *c, const struct stat *old)
+{
+	mode_t mode = old->st_mode & 07777;
+
+	if (!c->o->keep_owner && (old->st_uid != c->euid ||
+	    old->st_gid != c->egid) &&
+	    fchown(a->fd, c->root ? old->st_uid : (uid_t)-1,
+	    old->st_gid) == -1 && !c->root)
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
+	if (!c->root && old->st_uid != c->euid)
+		mode &= ~(mode_t)(S_ISUID | S_ISGID);
+	if (!c->o->keep_mode)
+		(void)fchmod(a->fd, mode);
+}
+
+/*
+ * Whether the copy to d is made atomically: a regular file copied by
+ * name onto nothing, onto a regular file, or onto anything but a
+ * directory that cp would remove first (--remove-destination, or a
+ * backup).  dst is the destination as copy_entry saw it, or NULL.
+ */
+bool
+atomic_applies(const struct ctx *c, const struct loc *d,
+    const struct stat *dst)
+{
+	if (!c->o->atomic || c->o->attr_only ||
+	    strchr(last_component(d->name), '/') != NULL)
+		return false;
+	if (dst == NULL || S_ISREG(dst->st_mode))
+		return true;
+	return !S_ISDIR(dst->st_mode) && (c->o->remove_dest ||
+	    c->o->backup != BACKUP_NONE);
+}
+
+/*
+ * Make the temporary for d, with mode as a new file would get it; dst
+ * is what is there to replace, or NULL.  Returns 0, or -1 after the
+ * message, with nothing left behind.
+ */
+int
+atomic_open(struct atomic *a, const struct ctx *c, const struct loc *d,
+    const struct stat *dst, mode_t mode)
+{
+	memset(a, 0, sizeof(*a));
+	a->fd = a->dirfd = -1;
+	a->path = d->path;
+	a->replace = dst != NULL;
+	a->sync = c->o->sync;
+	if (locate(a, d, dst) == -1)
+		goto fail;
+	/* cp opens an existing file and fails if it cannot, unless -f. */
+	if (a->replace && S_ISREG(dst->st_mode) && !c->o->force &&
+	    !c->o->remove_dest) {
+		int fd = openat(a->dirfd, a->base, O_WRONLY | O_CLOEXEC |
+		    O_NOCTTY | O_NONBLOCK);
+
+		if (fd == -1)
+			goto fail;
+		close(fd);
+	}
+	if (make_temp(a, mode) == -1)
+		goto fail;
+	if (a->replace && S_ISREG(dst->st_mode))
+		inherit(a, c, dst);
+	return 0;
+fail:
+	diag(errno, "cannot create regular file %s", quote(d->path));
+	atomic_discard(a);
+	return -1;
+}
+
+/* Close the temporary, unlink its hidden name if it has one. */
+void
+atomic_discard(struct atomic *a)
+{
+	int saved = errno;
+
+	if (a->fd != -1)
+		(void)close(a->fd);
+	if (a->tmp[0] != '\0')
+		(void)unlinkat(a->dirfd, a->tmp, 0);
+	if (a->own_dir && a->dirfd != -1)
+		(void)close(a->dirfd);
+	free(a->base);
+	free(a->resolved);
+	memset(a, 0, sizeof(*a));
+	a->fd = a->dirfd = -1;
+	errno = saved;
+}
+
+/*
+ * Give the unnamed file a name: through /proc, which needs no privilege,
+ * else AT_EMPTY_PATH, which needs CAP_DAC_READ_SEARCH.
+ */
+static int
+link_fd(int fd, int dirfd, const char *name)
+{
+	char proc[32];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	return linkat(fd, "", dirfd, name, AT_EMPTY_PATH);
+}
+
+/* The unnamed file under a hidden name, for renameat to take. */
+static int
+link_hidden(struct atomic *a)
+{
+	int i;
+
+	for (i = 0; i < HIDDEN_TRIES; i++) {
+		hidden_name(a->tmp);
+		if (link_fd(a->fd, a->dirfd, a->tmp) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	a->tmp[0] = '\0';
+	return -1;
+}
+
+/* Hidden name to the final one, failing if a file appeared there. */
+static int
+rename_noreplace(struct atomic *a)
+{
+	if (renameat2(a->dirfd, a->tmp, a->dirfd, a->base,
+	    RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (linkat(a->dirfd, a->tmp, a->dirfd, a->base, 0) == -1)
+		return -1;
+	(void)unlinkat(a->dirfd, a->tmp, 0);
+	return 0;
+}
+
+static int
+close_temp(struct atomic *a)
+{
+	int rc = close(a->fd);
+
+	a->fd = -1;
+	if (rc == -1)
+		diag(errno, "failed to close %s", quote(a->path));
+	return rc;
+}
+
+static void
+publish_failed(const struct atomic *a)
+{
+	struct stat lst;
+
+	if (errno == EEXIST && !a->replace &&
+	    fstatat(a->dirfd, a->base, &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(lst.st_mode))
+		diag(0, "not writing through dangling symlink %s",
+		    quote(a->path));
+	else
+		diag(errno, "cannot create regular file %s", quote(a->path));
+}
+
+/*
+ * An unnamed file onto nothing is linked in one step, so that even
+ * SIGKILL leaves nothing; onto a file it needs a hidden name first,
+ * since renameat takes names only.
+ */
+static int
+publish_unnamed(struct atomic *a)
+{
+	if (!a->replace) {
+		if (link_fd(a->fd, a->dirfd, a->base) == -1) {
+			publish_failed(a);
+			return -1;
+		}
+		if (close_temp(a) == -1) {
+			(void)unlinkat(a->dirfd, a->base, 0);
+			return -1;
+		}
+		return 0;
+	}
+	if (link_hidden(a) == -1) {
+		diag(errno, "cannot create regular file %s", quote(a->path));
+		return -1;
+	}
+	if (close_temp(a) == -1)
+		return -1;
+	if (renameat(a->dirfd, a->tmp, a->dirfd, a->base) == -1) {
+		publish_failed(a);
+		return -1;
+	}
+	a->tmp[0] = '\0';
+	return 0;
+}
+
+static int
+publish_named(struct atomic *a)
+{
+	if (close_temp(a) == -1)
+		return -1;
+	if ((a->replace ? renameat(a->dirfd, a->tmp, a->dirfd, a->base) :
+	    rename_noreplace(a)) == -1) {
+		publish_failed(a);
+		return -1;
+	}
+	a->tmp[0] = '\0';
+	return 0;
+}
+
+/*
+ * End the copy: publish the temporary if the copy went well (rc == 0)
+ * and no signal asked us to stop, else drop it.  Returns 0, or -1 after
+ * the message (none for a stop request), with nothing left behind but
+ * what was there before.
+ */
+int
+atomic_publish(struct atomic *a, int rc)
+{
+	if (rc == 0 && sig_pending() != 0)
+		rc = -1;
+	if (rc == 0 && a->sync)
+		rc = sync_file(a->fd, a->path);
+	if (rc == 0)
+		rc = a->unnamed ? publish_unnamed(a) : publish_named(a);
+	if (rc == 0 && a->sync)
+		rc = sync_dir(a->dirfd, a->resolved != NULL ? a->resolved :
+		    a->path);
+	atomic_discard(a);
+	return rc;
+}
+
+/*
+ * --backup with --atomic: the backup is made a second name of the old
+ * file, so that the destination's name never goes missing (the new file
+ * is renamed over it at the end), and an old backup is replaced in one
+ * step.  A filesystem without hard links gets cp's rename instead.
+ * Returns 0 (linked), 1 (renamed away), or -1 with errno set.
+ */
+int
+atomic_backup(const struct loc *d, const char *backup)
+{
+	char *dir = dir_part(d->name), *tmp;
+	size_t len;
+	int i, rc = -1;
+
+	if (dir == NULL)
+		return -1;
+	len = strlen(dir);
+	if ((tmp = malloc(len + sizeof(HIDDEN_PREFIX) + HIDDEN_RANDOM)) ==
+	    NULL) {
+		free(dir);
+		return -1;
+	}
+	memcpy(tmp, dir, len);
+	for (i = 0; i < HIDDEN_TRIES && rc == -1; i++) {
+		hidden_name(tmp + len);
+		rc = linkat(d->dirfd, d->name, d->dirfd, tmp, 0);
+		if (rc == -1 && errno != EEXIST)
+			break;
+	}
+	if (rc == -1 && (errno == EPERM || errno == EOPNOTSUPP ||
+	    errno == EMLINK || errno == ENOSYS))
+		rc = renameat(d->dirfd, d->name, d->dirfd, backup) == 0 ? 1 :
+		    -1;
+	else if (rc == 0 && renameat(d->dirfd, tmp, d->dirfd, backup) == -1) {
+		int saved = errno;
+
+		(void)unlinkat(d->dirfd, tmp, 0);
+		errno = saved;
+		rc = -1;
+	}
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+/* --sync: a file's data and attributes on stable storage. */
+int
+sync_file(int fd, const char *path)
+{
+	if (fsync(fd) == -1) {
+		diag(errno, "failed to sync %s", quote(path));
+		return -1;
+	}
+	return 0;
+}
+
+/* The directory holding path, as messages name it. */
+static void
+dir_failed(const char *path)
+{
+	char *dir = dir_part(path);
+	size_t len;
+
+	if (dir == NULL) {
+		diag(errno, "failed to sync directory");
+		return;
+	}
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	diag(errno, "failed to sync directory %s", quote(len > 0 ? dir : "."));
+	free(dir);
+}
+
+/* --sync: the directory that holds a new name, so the name lasts too. */
+static int
+sync_dir(int dirfd, const char *path)
+{
+	if (fsync(dirfd) == -1) {
+		dir_failed(path);
+		return -1;
+	}
+	return 0;
+}
+
+/* --sync: the directory d names a file in. */
+int
+sync_parent(const struct loc *d)
+{
+	char *dir;
+	int fd, rc;
+
+	if (last_component(d->name) == d->name && d->dirfd != AT_FDCWD)
+		return sync_dir(d->dirfd, d->path);
+	if ((dir = dir_part(d->name)) == NULL)
+		return -1;
+	fd = openat(d->dirfd, *dir != '\0' ? dir : ".", O_RDONLY |
+	    O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1) {
+		dir_failed(d->path);
+		return -1;
+	}
+	rc = sync_dir(fd, d->path);
+	(void)close(fd);
+	return rc;
+}

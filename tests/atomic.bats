@@ -1,0 +1,560 @@
+# --atomic and --sync: a destination file appears whole or not at all,
+# and is on stable storage before zcp says it is done.  Faults come from
+# tests/helpers/faultshim.so (tmpfile, fsync, close, linkat, rename and
+# the data calls); system-call order is read from strace.
+
+setup() { load common; cd "$BATS_TEST_TMPDIR"; }
+teardown() { loopfs_cleanup; }
+
+need_strace() { command -v strace >/dev/null || skip "strace not installed"; }
+
+# zf SPEC ARG...: zcp under the fault shim, faults logged to faults.log.
+zf() {
+	local spec=$1
+	shift
+	FAULT_LOG=$BATS_TEST_TMPDIR/faults.log with_faults "$spec" "$ZCP" "$@"
+}
+
+# stf SPEC ARG...: zcp under strace (calls into st.txt) and the fault
+# shim, which only zcp gets; -E replaces the environment the strace
+# wrapper sets, so LeakSanitizer (which cannot run under ptrace) is
+# turned off here again.
+stf() {
+	local spec=$1
+	shift
+	strace -qq -f -o st.txt -E ZCP_FAULT="$spec" \
+	    -E ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+	    -E LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    -E ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0:detect_leaks=0" \
+	    -e trace=openat,linkat,renameat,renameat2,unlinkat,close "$ZCP" "$@"
+}
+
+fired() {
+	grep -Fxq -- "$1" faults.log || fail "the fault '$1' never fired: $(cat faults.log 2>/dev/null)"
+}
+
+# no_temp DIR: no hidden temporary left in DIR.
+no_temp() {
+	local left
+	left=$(find "${1:-.}" -name '.zcp-*')
+	[ -z "$left" ] || fail "temporaries left: $left"
+}
+
+ino() { stat -c %i -- "$1"; }
+
+# st ARG...: strace zcp's file calls into st.txt.
+st() {
+	strace -qq -f -o st.txt -e trace=openat,linkat,renameat,renameat2,unlinkat,fsync,fdatasync,close,fchmod,fchown,utimensat,ftruncate,write "$ZCP" "$@"
+}
+
+@test "atomic: a new file is an O_TMPFILE linked in by name, nothing else is made" {
+	need_strace
+	mkdata a 300000
+	run st --atomic a b
+	assert_success
+	cmp a b
+	grep -q 'O_TMPFILE' st.txt
+	run grep -E 'linkat\(AT_FDCWD, "/proc/self/fd/[0-9]+", [0-9]+, "b", AT_SYMLINK_FOLLOW\) = 0' st.txt
+	assert_success
+	run grep -E 'openat\([^)]*"b"' st.txt
+	assert_failure
+	no_temp
+}
+
+@test "atomic: an existing file is replaced by rename: new inode, old links keep the old bytes" {
+	mkdata a 200000
+	echo old > b
+	ln b b.link
+	before=$(ino b)
+	run zcp --atomic a b
+	assert_success
+	cmp a b
+	[ "$(ino b)" != "$before" ]
+	[ "$(cat b.link)" = old ]
+	no_temp
+	# Without --atomic cp writes through: same inode, the link sees it.
+	echo old > c
+	ln c c.link
+	before=$(ino c)
+	zcp a c
+	[ "$(ino c)" = "$before" ]
+	cmp a c.link
+}
+
+@test "atomic: a reader that has the old file open keeps reading the old bytes" {
+	mkdata a 100000
+	echo old > b
+	exec 7< b
+	zcp --atomic a b
+	run cat <&7
+	exec 7<&-
+	assert_output old
+	cmp a b
+}
+
+@test "atomic: while the data flows, the name shows the old file, then the whole new one" {
+	mkdata a 200000
+	echo old > b
+	{ head -c 100000 a; sleep 2; tail -c +100001 a; } | zcp --atomic - b &
+	pid=$!
+	sleep 1
+	[ "$(cat b)" = old ] || fail "the name showed $(wc -c < b) bytes mid-copy"
+	wait "$pid"
+	cmp a b
+	no_temp
+	# Without --atomic the name shows the half copy.
+	echo old > c
+	{ head -c 100000 a; sleep 2; tail -c +100001 a; } | zcp - c &
+	pid=$!
+	sleep 1
+	[ "$(stat -c %s c)" -eq 100000 ]
+	wait "$pid"
+}
+
+@test "atomic: the existing file's mode and group carry over, as cp's write-through keeps them" {
+	mkdata a 1000
+	chmod 600 a
+	echo old > b
+	chmod 640 b
+	chgrp daemon b
+	zcp --atomic a b
+	[ "$(stat -c %a:%G b)" = 640:daemon ]
+	# -p asks for the source's instead.
+	echo old > c
+	chmod 640 c
+	zcp --atomic -p a c
+	[ "$(stat -c %a c)" = 600 ]
+	# A new file gets the source's mode less the umask, as always.
+	(umask 077; zcp --atomic a d)
+	[ "$(stat -c %a d)" = 600 ]
+}
+
+@test "atomic: attributes are set on the temporary before it is published" {
+	need_strace
+	mkdata a 5000
+	chmod 751 a
+	touch -d @1000000000 a
+	setfattr -n user.k -v v a 2>/dev/null || true
+	run st --atomic --preserve=mode,timestamps a b
+	assert_success
+	pub=$(grep -nE 'linkat\(AT_FDCWD, "/proc/self/fd/[0-9]+", [0-9]+, "b"' st.txt | cut -d: -f1)
+	meta=$(grep -nE 'fchmod\(|utimensat\([0-9]+, NULL' st.txt | cut -d: -f1 | tail -1)
+	[ -n "$pub" ] && [ -n "$meta" ] || fail "$(cat st.txt)"
+	[ "$meta" -lt "$pub" ] || fail "metadata after publishing: $(cat st.txt)"
+	[ "$(stat -c %a:%Y b)" = 751:1000000000 ]
+}
+
+@test "atomic: an injected EIO mid-copy leaves the old file intact and no temporary, by every method" {
+	mkdata a 3000000
+	for m in copy_file_range sendfile readwrite; do
+		echo old > b
+		rm -f faults.log
+		case $m in
+		copy_file_range) spec=copy_file_range:short:1,copy_file_range:EIO:2 ;;
+		sendfile) spec=sendfile:short:1,sendfile:EIO:2 ;;
+		readwrite) spec=write:EIO:3 ;;
+		esac
+		run zf "$spec" --atomic --method=$m a b
+		assert_failure 1
+		assert_output --regexp "^zcp: error (writing 'b'|copying 'a' to 'b'): Input/output error$"
+		[ "$(cat b)" = old ] || fail "$m: the old file was touched"
+		no_temp
+	done
+	# splice takes a pipe at one end: stdin here.
+	echo old > b
+	run bash -c 'cat a | "$0" "$@"' env ZCP_FAULT=splice:EIO:3 \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" --atomic --method=splice - b
+	assert_failure 1
+	assert_output --partial "'b': Input/output error"
+	[ "$(cat b)" = old ]
+	no_temp
+}
+
+# zf_stdin SPEC ARG...: zf with 'a' on standard input through a pipe.
+zf_stdin() {
+	cat a | zf "$@"
+}
+
+@test "atomic: EIO and short transfers, first call and mid-stream, by every method: whole or old" {
+	local m spec want n=0 src call run_
+	mkdata a 3000000
+	for m in copy_file_range sendfile splice readwrite; do
+		case $m in
+		splice) call=splice src=- run_=zf_stdin ;;
+		readwrite) call=write src=a run_=zf ;;
+		*) call=$m src=a run_=zf ;;
+		esac
+		for spec in "$call:EIO:1|fail" "$call:short:1,$call:EIO:2|fail" \
+		    "$call:short:1|ok" "$call:short:1:0|ok" "$call:EINTR:1|ok"; do
+			want=${spec#*|} spec=${spec%|*}
+			echo old > b
+			rm -f faults.log
+			run $run_ "$spec" --atomic --method=$m "$src" b
+			grep -q . faults.log || fail "$m $spec: no fault fired"
+			if [ "$want" = ok ]; then
+				assert_success
+				cmp a b
+			else
+				assert_failure 1
+				assert_output --regexp "'b': Input/output error$"
+				[ "$(cat b)" = old ] || fail "$m $spec: b changed"
+			fi
+			no_temp
+			n=$((n + 1))
+		done
+	done
+	echo "# $n fault cases" >&3
+}
+
+@test "atomic: a failed copy to a new name leaves no file at all; without --atomic a part is left" {
+	mkdata a 3000000
+	run zf write:ENOSPC:2 --atomic --method=readwrite a b
+	assert_failure 1
+	assert_output "zcp: error writing 'b': No space left on device"
+	assert_file_not_exist b
+	no_temp
+	run zf write:ENOSPC:2 --method=readwrite a c
+	assert_failure 1
+	[ "$(stat -c %s c)" -eq 262144 ]
+}
+
+@test "atomic: without O_TMPFILE (EOPNOTSUPP, EISDIR) a hidden name is used, then renamed" {
+	need_strace
+	mkdata a 100000
+	for e in EOPNOTSUPP EISDIR; do
+		rm -f b faults.log
+		run stf tmpfile:$e:1 --atomic a b
+		assert_success
+		fired "tmpfile $e #1"
+		cmp a b
+		grep -qE 'openat\([0-9]+, "\.zcp-[a-z0-9]{10}", O_WRONLY\|O_CREAT\|O_EXCL' st.txt
+		grep -qE 'renameat2\([0-9]+, "\.zcp-[a-z0-9]{10}", [0-9]+, "b", RENAME_NOREPLACE\) = 0' st.txt
+		no_temp
+	done
+	# Replacing goes by renameat over the old file.
+	echo old > b
+	run zf tmpfile:EOPNOTSUPP:1 --atomic a b
+	assert_success
+	cmp a b
+	no_temp
+}
+
+@test "atomic: the hidden name is removed on every error: data, close, rename" {
+	mkdata a 1000000
+	# The temporary's close is the first counted (stdio's are not), or
+	# the second over an old file (opened first to see that cp could).
+	for f in "write:EIO:2|write EIO #2|error writing 'b': Input/output error" \
+	    "close:EIO:N|close EIO #N|failed to close 'b': Input/output error" \
+	    "rename:EIO:1|rename EIO #1|cannot create regular file 'b': Input/output error"; do
+		for dest in old new; do
+			n=1
+			[ $dest = new ] || n=2
+			IFS='|' read -r spec logl msg <<<"${f//N/$n}"
+			rm -f faults.log b
+			[ $dest = new ] || echo old > b
+			run zf tmpfile:EOPNOTSUPP:1,$spec --atomic --method=readwrite a b
+			assert_failure 1
+			assert_output "zcp: $msg"
+			fired "$logl"
+			if [ $dest = old ]; then
+				[ "$(cat b)" = old ] || fail "$spec: old file touched"
+			else
+				assert_file_not_exist b
+			fi
+			no_temp
+		done
+	done
+}
+
+@test "atomic: a failed linkat or rename of the unnamed file leaves the old file and nothing else" {
+	mkdata a 100000
+	run zf linkat:EIO:1 --atomic a new
+	assert_failure 1
+	assert_output "zcp: cannot create regular file 'new': Input/output error"
+	assert_file_not_exist new
+	echo old > b
+	run zf rename:EIO:1 --atomic a b
+	assert_failure 1
+	assert_output "zcp: cannot create regular file 'b': Input/output error"
+	[ "$(cat b)" = old ]
+	run zf linkat:ENOSPC:1 --atomic a b
+	assert_failure 1
+	assert_output "zcp: cannot create regular file 'b': No space left on device"
+	[ "$(cat b)" = old ]
+	no_temp
+}
+
+@test "atomic: a file that appeared meanwhile under a new name is not clobbered" {
+	mkdata a 1000
+	mkfifo p
+	{ sleep 60 & echo $! > sleeper.pid; wait; cat a; } > p &
+	"$ZCP" --atomic - new < p 2> err &
+	pid=$!
+	# Once zcp holds its unnamed temporary, "new" did not exist.
+	for _ in $(seq 1000); do
+		ls -l /proc/"$pid"/fd 2>/dev/null | grep -qF "$PWD/#" && break
+		sleep 0.01
+	done
+	echo theirs > new
+	while [ ! -s sleeper.pid ]; do sleep 0.01; done
+	kill "$(cat sleeper.pid)"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 1 ]
+	[ "$(cat err)" = "zcp: cannot create regular file 'new': File exists" ]
+	[ "$(cat new)" = theirs ]
+	no_temp
+}
+
+@test "atomic: a symlink at the destination is followed: its target is replaced, the link stays" {
+	mkdata a 1000
+	mkdir real
+	echo old > real/t
+	ln -s real/t lnk
+	zcp --atomic a lnk
+	[ -L lnk ]
+	cmp a real/t
+	no_temp real
+	# A dangling one is refused, as by cp.
+	ln -s nowhere dang
+	run zcp --atomic a dang
+	assert_failure 1
+	assert_output "zcp: not writing through dangling symlink 'dang'"
+	assert_file_not_exist nowhere
+	no_temp
+}
+
+@test "atomic: an existing FIFO destination is written through, not replaced" {
+	mkdata a 100000
+	mkfifo f
+	cat f > got &
+	zcp --atomic a f
+	wait
+	[ -p f ]
+	cmp a got
+}
+
+@test "atomic: -n, -u and a 'no' to -i leave the destination alone and make no temporary" {
+	need_strace
+	mkdata a 1000
+	echo old > b
+	touch -d @2000000000 b
+	for opt in -n -u -i; do
+		run st --atomic "$opt" a b <<<n
+		[ "$(cat b)" = old ] || fail "$opt replaced b"
+		run grep -c O_TMPFILE st.txt
+		assert_output 0
+	done
+}
+
+@test "atomic: -b makes the backup a hard link before the rename; the name never goes missing" {
+	need_strace
+	mkdata a 1000
+	echo old > b
+	echo older > b~
+	old=$(ino b)
+	run st --atomic -b a b
+	assert_success
+	cmp a b
+	[ "$(cat b~)" = old ]
+	[ "$(ino b~)" = "$old" ]
+	# b is never renamed away: only hidden names and the temporary move.
+	run grep -E 'renameat2?\([^,]+, "b",' st.txt
+	assert_failure
+	# A failed copy leaves b as it was (and the backup, a second name).
+	echo old2 > b
+	run zf write:EIO:1 --atomic -b --method=readwrite a b
+	assert_failure 1
+	[ "$(cat b)" = old2 ]
+	no_temp
+	# Numbered backups too.
+	run zcp --atomic --backup=numbered a b
+	assert_success
+	[ "$(cat b.~1~)" = old2 ]
+}
+
+@test "atomic: --remove-destination and -f remove nothing: the rename replaces" {
+	need_strace
+	mkdata a 1000
+	for opt in --remove-destination -f; do
+		echo old > b
+		run st --atomic "$opt" a b
+		assert_success
+		cmp a b
+		run grep -E 'unlinkat\([^,]+, "b"' st.txt
+		assert_failure
+	done
+}
+
+@test "atomic: as nobody, an unwritable destination is refused without -f, as by cp, replaced with -f" {
+	need_root
+	d=$(mktemp -d /tmp/zcp-atomic.XXXXXX)
+	chmod 755 "$d"
+	mkdata "$d/a" 1000
+	echo old > "$d/b"
+	chmod 444 "$d/b"
+	chown -R 65534:65534 "$d"
+	cd "$d"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic a b
+	assert_failure 1
+	assert_output "zcp: cannot create regular file 'b': Permission denied"
+	[ "$(cat b)" = old ]
+	run setpriv --reuid=65534 --regid=65534 --clear-groups cp a b
+	assert_output "cp: cannot create regular file 'b': Permission denied"
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic -f a b
+	assert_success
+	cmp a b
+	# An unprivileged user links the unnamed file through /proc.
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic a new
+	assert_success
+	cmp a new
+	cd /
+	rm -rf "$d"
+}
+
+@test "atomic: -r makes each file atomically, the directories as usual" {
+	need_strace
+	mkdir -p t/x/y
+	mkdata t/f1 1000
+	mkdata t/x/f2 70000
+	mkdata t/x/y/f3 0
+	run strace -qq -f -o st.txt -e trace=openat "$ZCP" --atomic -r t u
+	assert_success
+	diff -r t u
+	run grep -c O_TMPFILE st.txt
+	assert_output 3
+	no_temp u
+	# Again over the copy: each file replaced.
+	mkdata t/x/f2 5000
+	zcp --atomic -r t/. u
+	diff -r t u
+	no_temp u
+}
+
+@test "atomic: zcp - FILE is atomic, zcp FILE - writes standard output as ever" {
+	need_strace
+	mkdata a 100000
+	echo old > b
+	run bash -c 'cat a | strace -qq -o st.txt -e trace=openat "$ZCP" --atomic - b'
+	assert_success
+	cmp a b
+	grep -q O_TMPFILE st.txt
+	run bash -c 'strace -qq -o st.txt -e trace=openat "$ZCP" --atomic a - > out'
+	assert_success
+	cmp a out
+	run grep -c O_TMPFILE st.txt
+	assert_output 0
+}
+
+@test "atomic: reflink clones into the temporary (XFS), then publishes it" {
+	loopfs xfs 300M "$BATS_TEST_TMPDIR/x"
+	cd x
+	mkdata a 4000000
+	echo old > b
+	run zcp --trace --atomic --reflink=always a b
+	assert_success
+	assert_line --partial 'reflink: 4000000 bytes in 1 call, done'
+	cmp a b
+	filefrag -v b | grep -q shared
+	no_temp
+	# Every method over an existing file.
+	for m in reflink copy_file_range sendfile readwrite; do
+		echo old > "b.$m"
+		zcp --atomic --method=$m a "b.$m"
+		cmp a "b.$m"
+	done
+	no_temp
+}
+
+@test "sync: each file is fsync'd before close and its directory after the name is made" {
+	need_strace
+	mkdata a 10000
+	run st --sync a b
+	assert_success
+	cmp a b
+	# fsync of b's descriptor, its close, then fsync of the directory.
+	run grep -E '^[0-9]+ +(fsync|close|fdatasync)' st.txt
+	f=$(grep -nE 'fsync\(' st.txt | head -1 | cut -d: -f1)
+	d=$(grep -nE 'fsync\(' st.txt | sed -n 2p | cut -d: -f1)
+	[ -n "$f" ] && [ -n "$d" ] || fail "$(cat st.txt)"
+	grep -q fdatasync st.txt && fail "fdatasync used"
+	# Replacing in place needs no directory sync.
+	run st --sync a b
+	run grep -c 'fsync(' st.txt
+	assert_output 1
+	# Without --sync: no fsync at all.
+	run st a c
+	run grep -c 'fsync(' st.txt
+	assert_output 0
+}
+
+@test "sync: with --atomic, the temporary is flushed before it is published, the directory after" {
+	need_strace
+	mkdata a 10000
+	run st --atomic --sync a b
+	assert_success
+	f=$(grep -nE 'fsync\(' st.txt | head -1 | cut -d: -f1)
+	p=$(grep -nE 'linkat\(' st.txt | head -1 | cut -d: -f1)
+	d=$(grep -nE 'fsync\(' st.txt | sed -n 2p | cut -d: -f1)
+	[ "$f" -lt "$p" ] && [ "$p" -lt "$d" ] || fail "$(cat st.txt)"
+}
+
+@test "sync: a failed fsync is reported with the file's name; with --atomic nothing is published" {
+	mkdata a 10000
+	run zf fsync:EIO:1 --sync a b
+	assert_failure 1
+	assert_output "zcp: failed to sync 'b': Input/output error"
+	fired "fsync EIO #1"
+	echo old > c
+	run zf fsync:EIO:1 --atomic --sync a c
+	assert_failure 1
+	assert_output "zcp: failed to sync 'c': Input/output error"
+	[ "$(cat c)" = old ]
+	run zf fsync:EIO:1 --atomic --sync a new
+	assert_failure 1
+	assert_file_not_exist new
+	no_temp
+	# The directory's fsync (the second) names the directory.
+	mkdir d
+	run zf fsync:EIO:2 --sync a d/x
+	assert_failure 1
+	assert_output "zcp: failed to sync directory 'd': Input/output error"
+	run zf fsync:EIO:2 --atomic --sync a d/y
+	assert_failure 1
+	assert_output "zcp: failed to sync directory 'd': Input/output error"
+}
+
+@test "sync: -r syncs every file and every directory made; stdout that is a file is synced" {
+	need_strace
+	mkdir -p t/x
+	mkdata t/f1 100
+	mkdata t/x/f2 100
+	run strace -qq -f -o st.txt -e trace=fsync "$ZCP" --sync -r t u
+	assert_success
+	diff -r t u
+	# Two files (each and its directory), two directories made.
+	run grep -c 'fsync(' st.txt
+	assert_output 6
+	run bash -c 'strace -qq -o st.txt -e trace=fsync "$ZCP" --sync t/f1 - > out'
+	assert_success
+	grep -q 'fsync(1)' st.txt
+	# A pipe is not synced (and that is no error).
+	run bash -c '"$ZCP" --sync t/f1 - | cat > out'
+	assert_success
+}
+
+@test "close: a failed close of the destination is an error naming it" {
+	mkdata a 1000
+	run zf close:EIO:1 a b
+	assert_failure 1
+	assert_output "zcp: failed to close 'b': Input/output error"
+	fired "close EIO #1"
+	run bash -c 'cat a | "$0" "$@"' env ZCP_FAULT=close:EIO:1 \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" - c
+	assert_failure 1
+	assert_output "zcp: failed to close 'c': Input/output error"
+}

@@ -1,0 +1,257 @@
+# Interrupts and closed ends.  A large --atomic copy from a pipe whose
+# producer stops at a random 64 KiB boundary is hit by SIGINT, SIGTERM,
+# SIGHUP or SIGKILL once zcp holds exactly those bytes (read from
+# /proc/PID/fd): the old destination must be intact or the new one
+# whole, never a mix, and no temporary left (SIGKILL excepted in the
+# hidden-name fallback, as the man page says).  Then: a reader that
+# leaves early, closed stdin and stdout, and a real terminal hang-up.
+
+setup() {
+	load common
+	cd "$BATS_TEST_TMPDIR"
+	mkdata new "$((CHUNKS * CHUNK))"
+	mkdata old 100000
+}
+
+CHUNK=65536
+CHUNKS=64		# 4 MiB
+POINTS=${ZCP_SIGNAL_POINTS:-8}	# random points per signal and variant
+
+signum() { kill -l "$1"; }
+
+# temp_fd: the temporary zcp $ZPID writes, as /proc/PID/fd/N.
+temp_fd() {
+	local f
+	for f in /proc/"$ZPID"/fd/*; do
+		# An O_TMPFILE shows as "DIR/#INODE (deleted)", DIR here or
+		# below; valgrind's own unlinked files are elsewhere.
+		case $(readlink "$f" 2>/dev/null) in
+		"$PWD/"*"#"*" (deleted)"|"$PWD/"*".zcp-"*) echo "$f"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+# wait_bytes N: until zcp's temporary holds N bytes (10 s at most).
+wait_bytes() {
+	local i f
+	for i in $(seq 1000); do
+		if f=$(temp_fd) && [ "$(stat -L -c %s "$f" 2>/dev/null)" = "$1" ]; then
+			return 0
+		fi
+		sleep 0.01
+	done
+	fail "zcp never held $1 bytes"
+}
+
+# start K [SPEC] [ZCP-ARG...]: zcp --atomic - b, fed the first K chunks
+# of 'new' through a FIFO, then nothing until release; SPEC, if not
+# empty, is a fault-shim spec.
+start() {
+	local k=$1 spec=$2
+	shift 2
+	cp old b
+	rm -f p sleeper.pid
+	mkfifo p
+	{
+		head -c "$((k * CHUNK))" new
+		sleep 60 & echo $! > sleeper.pid
+		wait
+		tail -c +"$((k * CHUNK + 1))" new
+	} > p 2>/dev/null &
+	if [ -n "$spec" ]; then
+		# env execs zcp: $! is zcp's own pid, not a subshell's.
+		env ZCP_FAULT="$spec" ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+		    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+		    "$ZCP" --atomic "$@" - b < p 2> err &
+	else
+		"$ZCP" --atomic "$@" - b < p 2> err &
+	fi
+	ZPID=$!
+	while [ ! -s sleeper.pid ]; do sleep 0.01; done
+}
+
+# release: let the producer send the rest.
+release() { kill "$(cat sleeper.pid)" 2>/dev/null || true; }
+
+# finish: wait for zcp; its status in ZST; the producer is released.
+finish() {
+	ZST=0
+	wait "$ZPID" || ZST=$?
+	release
+	wait || true
+}
+
+# whole_or_old: b is the old file or the whole new one, never a mix.
+whole_or_old() {
+	cmp -s b old || cmp -s b new ||
+		fail "b is neither old nor new: $(stat -c %s b) bytes"
+}
+
+no_temp() {
+	local left
+	left=$(find . -maxdepth 1 -name '.zcp-*')
+	[ -z "$left" ] || fail "temporaries left: $left"
+}
+
+@test "signals: SIGINT, SIGTERM, SIGHUP at random points: the old file stays, nothing is left, zcp dies by the signal" {
+	local sig k n=0
+	for sig in INT TERM HUP; do
+		for _ in $(seq "$POINTS"); do
+			k=$((RANDOM % CHUNKS))
+			start "$k" ""
+			wait_bytes "$((k * CHUNK))"
+			kill -s "$sig" "$ZPID"
+			finish
+			[ "$ZST" -eq $((128 + $(signum "$sig"))) ] ||
+				fail "SIG$sig at $k: status $ZST: $(cat err)"
+			cmp b old || fail "SIG$sig at chunk $k: b changed"
+			no_temp
+			[ ! -s err ] || fail "SIG$sig: zcp said: $(cat err)"
+			n=$((n + 1))
+		done
+	done
+	echo "# $n signal points" >&3
+}
+
+@test "signals: the hidden-name fallback removes its temporary on SIGINT, SIGTERM, SIGHUP" {
+	local sig k
+	for sig in INT TERM HUP; do
+		for _ in $(seq "$POINTS"); do
+			k=$((RANDOM % CHUNKS))
+			start "$k" tmpfile:EOPNOTSUPP:1
+			wait_bytes "$((k * CHUNK))"
+			temp_fd | xargs readlink | grep -q '/\.zcp-' ||
+				fail "no hidden name in use"
+			kill -s "$sig" "$ZPID"
+			finish
+			[ "$ZST" -eq $((128 + $(signum "$sig"))) ]
+			cmp b old
+			no_temp
+		done
+	done
+}
+
+@test "signals: SIGKILL: the old file stays; an O_TMPFILE leaves nothing, the fallback its hidden name" {
+	local k
+	for _ in $(seq "$POINTS"); do
+		k=$((RANDOM % CHUNKS))
+		start "$k" ""
+		wait_bytes "$((k * CHUNK))"
+		kill -s KILL "$ZPID"
+		finish
+		[ "$ZST" -eq 137 ]
+		cmp b old
+		no_temp
+		[ "$(ls -A | grep -vxE 'b|old|new|p|err|sleeper.pid|faults.log|bin')" = "" ]
+	done
+	# Documented: nothing can clean up after SIGKILL.
+	k=$((RANDOM % CHUNKS))
+	start "$k" tmpfile:EOPNOTSUPP:1
+	wait_bytes "$((k * CHUNK))"
+	kill -s KILL "$ZPID"
+	finish
+	cmp b old
+	left=$(find . -maxdepth 1 -name '.zcp-*')
+	[ -n "$left" ] && [ "$(stat -c %s "$left")" -eq $((k * CHUNK)) ]
+}
+
+@test "signals: a signal racing the end of the copy leaves the old file or the whole new one" {
+	local sig k old_seen=0 new_seen=0
+	for sig in INT TERM HUP KILL; do
+		for _ in $(seq "$POINTS"); do
+			k=$((RANDOM % CHUNKS))
+			start "$k" ""
+			wait_bytes "$((k * CHUNK))"
+			release
+			sleep "0.0$((RANDOM % 10))"
+			kill -s "$sig" "$ZPID" 2>/dev/null || true
+			finish
+			whole_or_old
+			if cmp -s b new; then new_seen=$((new_seen + 1)); else old_seen=$((old_seen + 1)); fi
+			no_temp
+		done
+	done
+	echo "# race: old $old_seen times, new $new_seen times" >&3
+}
+
+@test "signals: without a signal the same slow copy publishes the whole file" {
+	start 10 ""
+	wait_bytes $((10 * CHUNK))
+	cmp b old
+	release
+	finish
+	[ "$ZST" -eq 0 ]
+	cmp b new
+	no_temp
+}
+
+@test "signals: SIGINT stops a copy of several files: those done are whole, the one copying is not there, the rest not started" {
+	mkdata f1 100000
+	mkdata f3 100000
+	mkdir d
+	mkfifo slow
+	{ head -c 100000 new; sleep 60 & echo $! > sleeper.pid; wait; } > slow &
+	"$ZCP" --atomic f1 slow f3 d 2> err &
+	ZPID=$!
+	while [ ! -s sleeper.pid ]; do sleep 0.01; done
+	wait_bytes 100000
+	kill -s INT "$ZPID"
+	finish
+	[ "$ZST" -eq 130 ]
+	cmp f1 d/f1
+	assert_file_not_exist d/slow
+	assert_file_not_exist d/f3
+	[ -z "$(find d -name '.zcp-*')" ]
+	[ ! -s err ]
+}
+
+@test "closed ends: a reader that leaves early ends zcp by SIGPIPE, silently, also with --atomic --sync" {
+	run bash -c '"$ZCP" --atomic --sync new - 2> err | head -c 1 > /dev/null; echo "${PIPESTATUS[0]}"'
+	assert_output 141
+	[ ! -s err ]
+}
+
+@test "closed ends: stdout closed, stdin closed: cp-style errors, exit 1, no file made" {
+	run bash -c '"$ZCP" new - >&-'
+	assert_failure 1
+	assert_output "zcp: error writing '-': Bad file descriptor"
+	run bash -c '"$ZCP" --atomic - out <&-'
+	assert_failure 1
+	assert_output "zcp: error reading '-': Bad file descriptor"
+	assert_file_not_exist out
+	# -v with stdout closed: the copy is made, the failed report is an error.
+	run bash -c '"$ZCP" -v --atomic new out >&-'
+	assert_failure 1
+	assert_output "zcp: write error: Bad file descriptor"
+	cmp new out
+}
+
+@test "closed ends: a terminal hang-up stops zcp by SIGHUP, the old file intact, nothing left" {
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+	cp old b
+	mkfifo p
+	{ head -c $((3 * CHUNK)) new; sleep 60 & echo $! > sleeper.pid; wait; } > p 2>/dev/null &
+	# zcp is the session leader of a new terminal; killing script
+	# closes the terminal's master side: the kernel hangs it up.
+	script -qec "exec \"$ZCP\" --atomic - b < p" /dev/null < /dev/null > /dev/null 2>&1 &
+	spid=$!
+	for _ in $(seq 1000); do
+		ZPID=$(pgrep -P "$spid" -x zcp || true)
+		[ -n "$ZPID" ] && break
+		sleep 0.01
+	done
+	[ -n "$ZPID" ] || fail "zcp did not start under script"
+	wait_bytes $((3 * CHUNK))
+	kill -s KILL "$spid"
+	for _ in $(seq 500); do
+		[ -d "/proc/$ZPID" ] || break
+		sleep 0.01
+	done
+	[ ! -d "/proc/$ZPID" ] || fail "zcp still running after the hang-up"
+	release
+	wait || true
+	cmp b old
+	no_temp
+}
