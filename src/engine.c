@@ -491,8 +491,14 @@ copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
 	return copy_extents(e, x, chain, moved);
 }
 
+/*
+ * *moved: the bytes that reached dst, also when the copy failed.  Whether
+ * they count as copied is the front end's to say (engine_landed): bytes
+ * written into a temporary that --atomic then drops did not land.
+ */
 int
-engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
+engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
+    off_t *moved)
 {
 	struct xfer x = {
 		.src = src, .dst = dst, .len = XFER_TO_EOF,
@@ -500,9 +506,9 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 		.io = &e->io, .tick = e->conf.tick,
 	};
 	const enum method_id *chain = chain_for(e, src, dst);
-	off_t moved = 0;
 	int rc;
 
+	*moved = 0;
 	e->stats.pairs++;
 	if (x.tick != NULL)
 		x.tick->pair(x.tick->arg, src);
@@ -516,11 +522,17 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst)
 	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
 	    !dst->append;
 	if (sparse_applies(e, src, dst))
-		rc = copy_sparse(e, &x, chain, &moved);
+		rc = copy_sparse(e, &x, chain, moved);
 	else
-		rc = run_chain(e, &x, chain, &moved);
-	if (rc == 0)
-		e->stats.files++;
-	e->stats.bytes += moved;
+		rc = run_chain(e, &x, chain, moved);
 	return rc;
+}
+
+/* bytes are in their destination for good; whole: the file is copied. */
+void
+engine_landed(struct engine *e, off_t bytes, bool whole)
+{
+	e->stats.bytes += bytes;
+	if (whole)
+		e->stats.files++;
 }

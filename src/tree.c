@@ -300,7 +300,8 @@ open_source(const struct ctx *c, const struct loc *s, const struct stat *sst,
 /* The data and attributes of an open source into an open destination. */
 static int
 fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
-    const struct stat *sst, const struct loc *d, int dfd, bool created)
+    const struct stat *sst, const struct loc *d, int dfd, bool created,
+    off_t *moved)
 {
 	struct fdinfo di;
 	int rc = 0;
@@ -326,7 +327,7 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 			return -1;
 		}
 		di.st.st_size = 0;
-		if (engine_copy(c->engine, si, &di) == -1)
+		if (engine_copy(c->engine, si, &di, moved) == -1)
 			return -1;
 	}
 	if (c->many)
@@ -366,6 +367,7 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
 	struct atomic at;
 	struct fdinfo si;
+	off_t moved = 0;
 	bool created;
 	int sfd, dfd, rc;
 
@@ -380,11 +382,13 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		close(sfd);
 		return -1;
 	}
-	rc = fill_regular(c, s, &si, sst, d, dfd, created);
+	rc = fill_regular(c, s, &si, sst, d, dfd, created, &moved);
 	if (atomic)
 		rc = atomic_publish(&at, rc);
 	else
 		rc = finish_dest(c, d, dfd, created, rc);
+	/* A dropped temporary took its bytes with it. */
+	engine_landed(c->engine, rc == 0 || !atomic ? moved : 0, rc == 0);
 	close(sfd);
 	return rc;
 }
@@ -879,7 +883,8 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 {
 	struct atomic at = { .fd = -1, .dirfd = -1 };
 	struct fdinfo si, di;
-	bool created = false;
+	bool created = false, atomic;
+	off_t moved = 0;
 	int rc;
 
 	c->top_src = src;
@@ -914,8 +919,11 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 		di.st.st_size = 0;
 	}
 	if (rc == 0)
-		rc = engine_copy(c->engine, &si, &di);
+		rc = engine_copy(c->engine, &si, &di, &moved);
+	atomic = at.fd != -1;
 	rc = stdio_finish(c, &di, &at, created, rc);
+	/* A dropped temporary took its bytes with it. */
+	engine_landed(c->engine, rc == 0 || !atomic ? moved : 0, rc == 0);
 out:
 	if (si.owned)
 		close(si.fd);

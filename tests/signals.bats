@@ -59,14 +59,17 @@ start() {
 		wait
 		tail -c +"$((k * CHUNK + 1))" new
 	} > p 2>/dev/null &
+	# env execs zcp: $! is zcp's own pid, not a subshell's.  A command
+	# run with & here has SIGINT ignored (no job control), and zcp keeps
+	# an ignored signal ignored (nohup): give the three back their default.
 	if [ -n "$spec" ]; then
-		# env execs zcp: $! is zcp's own pid, not a subshell's.
-		env ZCP_FAULT="$spec" ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+		env --default-signal=INT,TERM,HUP ZCP_FAULT="$spec" ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
 		    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
 		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 		    "$ZCP" --atomic "$@" - b < p 2> err &
 	else
-		"$ZCP" --atomic "$@" - b < p 2> err &
+		env --default-signal=INT,TERM,HUP "$ZCP" --atomic "$@" - b \
+		    < p 2> err &
 	fi
 	ZPID=$!
 	while [ ! -s sleeper.pid ]; do sleep 0.01; done
@@ -193,7 +196,7 @@ no_temp() {
 	mkdir d
 	mkfifo slow
 	{ head -c 100000 new; sleep 60 & echo $! > sleeper.pid; wait; } > slow &
-	"$ZCP" --atomic f1 slow f3 d 2> err &
+	env --default-signal=INT,TERM,HUP "$ZCP" --atomic f1 slow f3 d 2> err &
 	ZPID=$!
 	while [ ! -s sleeper.pid ]; do sleep 0.01; done
 	wait_bytes 100000

@@ -296,6 +296,32 @@ same_profile() {
 	assert_equal "$(jqr .methods.copy_file_range.calls)" 2
 }
 
+@test "stats: --atomic: the bytes of a temporary that was dropped were not copied" {
+	need_jq
+	mkdata src 300000
+	# The data reach the temporary; publishing it (linkat) fails.
+	run with_faults linkat:EIO:1 "$ZCP" --atomic --stats=json src dst
+	assert_failure 1
+	grep -q '^linkat EIO #1' faults.log
+	assert_file_not_exist dst
+	printf '%s\n' "$output" | tail -n 1 > stats.json
+	assert_equal "$(jqr '.files, .bytes, .exit_status')" "$(printf '0\n0\n1')"
+	# What the method did is still what it did.
+	assert_equal "$(jqr '.methods.copy_file_range.bytes')" 300000
+}
+
+@test "stats: without --atomic, the bytes of a file that then failed did land" {
+	need_jq
+	mkdata src 300000
+	# The data are in dst; --sync's fsync fails.
+	run with_faults fsync:EIO:1 "$ZCP" --sync --stats=json src dst
+	assert_failure 1
+	grep -q '^fsync EIO #1' faults.log
+	printf '%s\n' "$output" | tail -n 1 > stats.json
+	assert_equal "$(jqr '.files, .bytes')" "$(printf '0\n300000')"
+	assert_equal "$(stat -c %s dst)" 300000
+}
+
 # stopped SIG STATUS: a copy from a FIFO fed 1 MiB and then nothing, stopped
 # by SIG once the 1 MiB is in the destination: the report comes, then
 # zcp dies by the signal.
