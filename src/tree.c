@@ -17,258 +17,15 @@
 #include <unistd.h>
 
 #include "cp.h"
+#include "dest.h"
 #include "diag.h"
 #include "fdinfo.h"
 #include "sig.h"
-
-enum verdict { PROCEED, SKIP, FAIL };
 
 struct entry {
 	ino_t	 ino;
 	char	*name;
 };
-
-static bool
-follows(const struct ctx *c, bool cmdline)
-{
-	return c->o->deref == DEREF_ALWAYS ||
-	    (c->o->deref == DEREF_COMMAND_LINE && cmdline);
-}
-
-/* Without -r, or with --copy-contents, special files are read as data. */
-static bool
-as_regular(const struct ctx *c, mode_t mode)
-{
-	if (S_ISREG(mode))
-		return true;
-	return (!c->o->recursive || c->o->copy_contents) && !S_ISDIR(mode) &&
-	    !S_ISLNK(mode);
-}
-
-static void
-verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
-    const char *backup)
-{
-	FILE *out = strcmp(c->top_dst, "-") == 0 ? stderr : stdout;
-
-	if (!c->o->verbose)
-		return;
-	fprintf(out, "%s -> %s", quote_n(0, s->path), quote_n(1, d->path));
-	if (backup != NULL)
-		fprintf(out, " (backup: %s)", quote_n(2, backup));
-	fputc('\n', out);
-}
-
-/* cp's yesno(): a line from standard input that starts with y or Y. */
-static bool
-yes(void)
-{
-	char *line = NULL;
-	size_t cap = 0;
-	bool y;
-
-	fflush(stderr);
-	y = getline(&line, &cap, stdin) > 0 && (line[0] == 'y' ||
-	    line[0] == 'Y');
-	free(line);
-	return y;
-}
-
-static bool
-ask_overwrite(const struct ctx *c, const struct loc *d, const struct stat *dst)
-{
-	char perms[11];
-
-	if (!c->root && !S_ISLNK(dst->st_mode) &&
-	    faccessat(d->dirfd, d->name, W_OK, AT_EACCESS) == -1 &&
-	    errno == EACCES) {
-		strmode(dst->st_mode, perms);
-		perms[10] = '\0';
-		fprintf(stderr, "zcp: unwritable %s (mode %04o, %s); try"
-		    " anyway? ", quote(d->path), dst->st_mode & 07777,
-		    perms + 1);
-	} else
-		fprintf(stderr, "zcp: overwrite %s? ", quote(d->path));
-	return yes();
-}
-
-/*
- * cp's same_file_ok: the names lead to one file, or copying a symlink
- * would make the destination point at itself.  The special case of
- * "cp -fb f f" (back the file up, copy the backup) is allowed.
- */
-static bool
-same_file(const struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct stat *dst)
-{
-	struct stat deep;
-
-	if (sst->st_dev == dst->st_dev && sst->st_ino == dst->st_ino)
-		return !(c->o->force && c->o->backup != BACKUP_NONE &&
-		    S_ISREG(sst->st_mode));
-	if (!S_ISLNK(sst->st_mode) || S_ISLNK(dst->st_mode))
-		return false;
-	return fstatat(s->dirfd, s->name, &deep, 0) == 0 &&
-	    deep.st_dev == dst->st_dev && deep.st_ino == dst->st_ino;
-}
-
-static bool
-is_newer_or_same(const struct stat *dst, const struct stat *src)
-{
-	if (dst->st_mtim.tv_sec != src->st_mtim.tv_sec)
-		return dst->st_mtim.tv_sec > src->st_mtim.tv_sec;
-	return dst->st_mtim.tv_nsec >= src->st_mtim.tv_nsec;
-}
-
-/*
- * The destination exists: decide like cp whether to go on, skip it
- * quietly (-n, -u, a "no" to -i), or fail; make the backup or remove the
- * old file when that is what going on needs.  *backup gets the backup's
- * name.  An atomic copy (atomic.c) removes nothing: it replaces the old
- * file in one step at the end, and its backup is a hard link.
- */
-static enum verdict
-existing(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, struct stat *dst, bool *have_dst, char **backup,
-    bool *to_backup, bool atomic)
-{
-	const struct cpopts *o = c->o;
-	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode);
-	struct stat deep;
-
-	if (same_file(c, s, sst, dst)) {
-		diag(0, "%s and %s are the same file", quote_n(0, s->path),
-		    quote_n(1, d->path));
-		return FAIL;
-	}
-	if (!ddir && o->clobber == CLOBBER_NO)
-		return SKIP;
-	if (!ddir && !sdir && seen_was_made(c->seen, dst->st_dev,
-	    dst->st_ino)) {
-		diag(0, "will not overwrite just-created %s with %s",
-		    quote_n(0, d->path), quote_n(1, s->path));
-		return FAIL;
-	}
-	if (!sdir && o->update && is_newer_or_same(dst, sst))
-		return SKIP;
-	if (!sdir && o->clobber == CLOBBER_ASK && !ask_overwrite(c, d, dst))
-		return SKIP;
-	if (ddir && !sdir) {
-		diag(0, "cannot overwrite directory %s with non-directory",
-		    quote(d->path));
-		return FAIL;
-	}
-	if (sdir && !ddir) {
-		if (o->keep_dir_symlink && S_ISLNK(dst->st_mode) &&
-		    fstatat(d->dirfd, d->name, &deep, 0) == 0 &&
-		    S_ISDIR(deep.st_mode))
-			return PROCEED;
-		diag(0, "cannot overwrite non-directory %s with directory %s",
-		    quote_n(0, d->path), quote_n(1, s->path));
-		return FAIL;
-	}
-	if (ddir)
-		return PROCEED;
-	if (o->backup != BACKUP_NONE) {
-		if ((*backup = backup_name(d->dirfd, d->name, o->backup,
-		    o->suffix)) == NULL) {
-			diag(errno, "cannot backup %s", quote(d->path));
-			return FAIL;
-		}
-		*have_dst = false;
-		/* cp -fb f f: the backup is a new copy of f; f stays. */
-		if (sst->st_dev == dst->st_dev && sst->st_ino == dst->st_ino) {
-			*to_backup = true;
-			return PROCEED;
-		}
-		if (atomic)
-			switch (atomic_backup(d, *backup)) {
-			case 0:
-				*have_dst = true;
-				return PROCEED;
-			case 1:
-				return PROCEED;
-			}
-		else if (renameat(d->dirfd, d->name, d->dirfd, *backup) == 0)
-			return PROCEED;
-		diag(errno, "cannot backup %s", quote(d->path));
-		return FAIL;
-	}
-	if (atomic)
-		return PROCEED;
-	/*
-	 * Only a regular file is written through; others replace what is
-	 * there.  A link (-l, -s) replaces a file only when forced.
-	 */
-	if (o->remove_dest || ((o->hard_link || o->symbolic_link) ?
-	    o->force : !as_regular(c, sst->st_mode))) {
-		if (unlinkat(d->dirfd, d->name, 0) == -1) {
-			diag(errno, "cannot remove %s", quote(d->path));
-			return FAIL;
-		}
-		if (o->remove_dest && o->verbose)
-			printf("removed %s\n", quote(d->path));
-		*have_dst = false;
-	}
-	return PROCEED;
-}
-
-/* The backup of the destination, as a path for messages. */
-static char *
-backup_path(const struct loc *d, const char *backup)
-{
-	size_t dir = (size_t)(last_component(d->path) - d->path);
-	char *p;
-
-	if (backup == NULL)
-		return NULL;
-	if (asprintf(&p, "%.*s%s", (int)dir, d->path,
-	    last_component(backup)) == -1)
-		return NULL;
-	return p;
-}
-
-/* Returns the descriptor; *created says whether it is a new file. */
-static int
-open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
-    bool have_dst, bool *created)
-{
-	struct stat lst;
-	int fd, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
-
-	*created = false;
-	if (have_dst) {
-		if ((fd = openat(d->dirfd, d->name, fl)) != -1)
-			return fd;
-		if (!c->o->force) {
-			/* cp 9.1 words it so for an existing file too. */
-			diag(errno, "cannot create regular file %s",
-			    quote(d->path));
-			return -1;
-		}
-		if (unlinkat(d->dirfd, d->name, 0) == -1) {
-			diag(errno, "cannot remove %s", quote(d->path));
-			return -1;
-		}
-		if (c->o->verbose)
-			printf("removed %s\n", quote(d->path));
-	}
-	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL,
-	    c->o->no_mode ? 0666 : sst->st_mode & 0777);
-	if (fd != -1) {
-		*created = true;
-		return fd;
-	}
-	if (errno == EEXIST && fstatat(d->dirfd, d->name, &lst,
-	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
-		diag(0, "not writing through dangling symlink %s",
-		    quote(d->path));
-	else if (errno == EISDIR && d->path[strlen(d->path) - 1] == '/')
-		diag(ENOTDIR, "cannot create regular file %s", quote(d->path));
-	else
-		diag(errno, "cannot create regular file %s", quote(d->path));
-	return -1;
-}
 
 /* The source, opened and checked to be the file copy_entry saw. */
 static int
@@ -336,22 +93,6 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 		rc = -1;
 	if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
 	    META_CREATED : 0) == -1)
-		rc = -1;
-	return rc;
-}
-
-/* A destination written in place: --sync, then close, then its name. */
-static int
-finish_dest(const struct ctx *c, const struct loc *d, int dfd, bool created,
-    int rc)
-{
-	if (rc == 0 && c->o->sync && sync_file(dfd, d->path) == -1)
-		rc = -1;
-	if (close(dfd) == -1 && rc == 0) {
-		diag(errno, "failed to close %s", quote(d->path));
-		rc = -1;
-	}
-	if (rc == 0 && created && c->o->sync && sync_parent(d) == -1)
 		rc = -1;
 	return rc;
 }
@@ -661,6 +402,48 @@ make_symlink(const struct loc *s, const struct loc *d)
 	return 0;
 }
 
+/* The source as cp sees it: followed or not, and a directory only with -r. */
+static int
+stat_source(struct ctx *c, const struct loc *s, bool cmdline,
+    struct stat *sst)
+{
+	if (fstatat(s->dirfd, s->name, sst, follows(c, cmdline) ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == -1) {
+		diag(errno, "cannot stat %s", quote(s->path));
+		return -1;
+	}
+	if (cmdline)
+		c->top_dev = sst->st_dev;
+	if (S_ISDIR(sst->st_mode) && !c->o->recursive) {
+		diag(0, "-r not specified; omitting directory %s",
+		    quote(s->path));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The source by its type, to d; earlier: where -a already copied another
+ * link to it; dst: what is at d, NULL if nothing (or it was removed).
+ */
+static int
+copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, const char *earlier, const struct stat *dst,
+    bool cmdline, bool atomic)
+{
+	if (S_ISDIR(sst->st_mode))
+		return copy_dir(c, s, sst, d, dst != NULL, cmdline);
+	if (earlier != NULL || c->o->hard_link)
+		return make_link(c, s, earlier, d, cmdline);
+	if (c->o->symbolic_link)
+		return make_symlink(s, d);
+	if (S_ISLNK(sst->st_mode))
+		return copy_symlink(c, s, sst, d);
+	if (as_regular(c, sst->st_mode))
+		return copy_regular(c, s, sst, d, dst, cmdline, atomic);
+	return copy_special(c, sst, d);
+}
+
 int
 copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
     bool cmdline)
@@ -673,18 +456,8 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	struct loc to = *d;
 	int rc;
 
-	if (fstatat(s->dirfd, s->name, &sst, follows(c, cmdline) ? 0 :
-	    AT_SYMLINK_NOFOLLOW) == -1) {
-		diag(errno, "cannot stat %s", quote(s->path));
+	if (stat_source(c, s, cmdline, &sst) == -1)
 		return -1;
-	}
-	if (cmdline)
-		c->top_dev = sst.st_dev;
-	if (S_ISDIR(sst.st_mode) && !o->recursive) {
-		diag(0, "-r not specified; omitting directory %s",
-		    quote(s->path));
-		return -1;
-	}
 	use_lstat = !as_regular(c, sst.st_mode) || o->symbolic_link ||
 	    o->hard_link || o->backup != BACKUP_NONE || o->remove_dest;
 	have_dst = fstatat(d->dirfd, d->name, &dst, use_lstat ?
@@ -722,210 +495,9 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 		verbose(c, s, &to, NULL);
 	} else if (!S_ISDIR(sst.st_mode))
 		verbose(c, s, d, bpath);
-	if (S_ISDIR(sst.st_mode))
-		rc = copy_dir(c, s, &sst, d, have_dst, cmdline);
-	else if (earlier != NULL || o->hard_link)
-		rc = make_link(c, s, earlier, d, cmdline);
-	else if (o->symbolic_link)
-		rc = make_symlink(s, d);
-	else if (S_ISLNK(sst.st_mode))
-		rc = copy_symlink(c, s, &sst, d);
-	else if (as_regular(c, sst.st_mode))
-		rc = copy_regular(c, s, &sst, &to, have_dst ? &dst : NULL,
-		    cmdline, atomic);
-	else
-		rc = copy_special(c, &sst, d);
+	rc = copy_node(c, s, &sst, &to, earlier, have_dst ? &dst : NULL,
+	    cmdline, atomic);
 	free(bpath);
 	free(backup);
-	return rc;
-}
-
-/*
- * Standard input or output as one end ("-"): the descriptor is used as
- * inherited, with its offset; the other end follows cp's rules.  cat's
- * rule stops "zcp f - >> f", which would only grow f.
- */
-static int
-stdio_same(const struct fdinfo *s, const struct fdinfo *d)
-{
-	if (!fdinfo_same_file(s, d))
-		return 0;
-	if (d->owned) {
-		diag(0, "%s and %s are the same file", quote_n(0, s->name),
-		    quote_n(1, d->name));
-		return -1;
-	}
-	if (s->kind == FD_REGULAR && d->kind == FD_REGULAR &&
-	    s->offset < s->st.st_size) {
-		diag(0, "%s: input file is output file", s->name);
-		return -1;
-	}
-	return 0;
-}
-
-static int
-stdio_source(struct ctx *c, const char *name, struct fdinfo *si)
-{
-	struct loc s = LOC_CWD(name);
-	struct stat st;
-	int fd;
-
-	if (strcmp(name, "-") == 0) {
-		if (c->std_closed[0]) {
-			diag(EBADF, "error reading %s", quote(name));
-			return -1;
-		}
-		fd = STDIN_FILENO;
-	} else {
-		if (fstatat(AT_FDCWD, name, &st, follows(c, true) ? 0 :
-		    AT_SYMLINK_NOFOLLOW) == -1) {
-			diag(errno, "cannot stat %s", quote(name));
-			return -1;
-		}
-		if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode)) {
-			diag(0, S_ISDIR(st.st_mode) && !c->o->recursive ?
-			    "-r not specified; omitting directory %s" :
-			    "cannot copy %s to standard output",
-			    quote(s.path));
-			return -1;
-		}
-		if ((fd = open(name, O_RDONLY | O_NOCTTY | O_CLOEXEC)) == -1) {
-			diag(errno, "cannot open %s for reading", quote(name));
-			return -1;
-		}
-	}
-	if (fdinfo_classify(si, fd, name, fd != STDIN_FILENO) == -1) {
-		diag(errno, "cannot fstat %s", quote(name));
-		goto fail;
-	}
-	if (si->kind == FD_DIRECTORY) {
-		diag(EISDIR, "error reading %s", quote(name));
-		goto fail;
-	}
-	return 0;
-fail:
-	if (fd != STDIN_FILENO)
-		close(fd);
-	return -1;
-}
-
-/*
- * The named destination of "zcp - DEST": cp's rules for what is there.
- * With --atomic, at gets the temporary (at->fd is -1 otherwise).
- */
-static int
-stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
-    struct fdinfo *di, struct atomic *at, bool *created)
-{
-	struct loc s = LOC_CWD("-"), d = LOC_CWD(name);
-	bool have_dst, atomic, to_backup = false;
-	char *backup = NULL, *bpath;
-	struct stat dst;
-	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode : 0666;
-	int fd;
-
-	have_dst = fstatat(AT_FDCWD, name, &dst, c->o->backup != BACKUP_NONE ||
-	    c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
-	atomic = atomic_applies(c, &d, have_dst ? &dst : NULL);
-	if (have_dst) {
-		switch (existing(c, &s, &si->st, &d, &dst, &have_dst, &backup,
-		    &to_backup, atomic)) {
-		case SKIP:
-			return 1;
-		case FAIL:
-			free(backup);
-			return -1;
-		case PROCEED:
-			break;
-		}
-	}
-	bpath = backup_path(&d, backup);
-	verbose(c, &s, &d, bpath);
-	free(bpath);
-	free(backup);
-	if (atomic) {
-		*created = !have_dst;
-		fd = atomic_open(at, c, &d, have_dst ? &dst : NULL,
-		    c->o->no_mode ? 0666 : mode & 0777) == 0 ? at->fd : -1;
-	} else
-		fd = open_dest(c, &d, &(struct stat){ .st_mode = mode },
-		    have_dst, created);
-	if (fd == -1)
-		return -1;
-	if (fdinfo_classify(di, fd, name, true) == -1) {
-		diag(errno, "cannot fstat %s", quote(name));
-		if (atomic)
-			atomic_discard(at);
-		else
-			close(fd);
-		return -1;
-	}
-	return 0;
-}
-
-/* The end of a copy to "-" or a named destination: publish, sync, close. */
-static int
-stdio_finish(struct ctx *c, const struct fdinfo *di, struct atomic *at,
-    bool created, int rc)
-{
-	if (at->fd != -1)
-		return atomic_publish(at, rc);
-	if (di->owned)
-		return finish_dest(c, &LOC_CWD(di->name), di->fd, created, rc);
-	if (rc == 0 && c->o->sync && (di->kind == FD_REGULAR ||
-	    di->kind == FD_BLOCKDEV))
-		return sync_file(di->fd, di->name);
-	return rc;
-}
-
-int
-copy_stdio(struct ctx *c, const char *src, const char *dst)
-{
-	struct atomic at = { .fd = -1, .dirfd = -1 };
-	struct fdinfo si, di;
-	bool created = false, atomic;
-	off_t moved = 0;
-	int rc;
-
-	c->top_src = src;
-	c->top_dst = dst;
-	if (stdio_source(c, src, &si) == -1)
-		return -1;
-	if (strcmp(dst, "-") == 0) {
-		if (c->std_closed[1]) {
-			diag(EBADF, "error writing %s", quote(dst));
-			rc = -1;
-			goto out;
-		}
-		if (fdinfo_classify(&di, STDOUT_FILENO, dst, false) == -1) {
-			diag(errno, "error writing %s", quote(dst));
-			rc = -1;
-			goto out;
-		}
-		verbose(c, &LOC_CWD(src),
-		    &LOC_CWD(dst), NULL);
-	} else if ((rc = stdio_dest(c, &si, dst, &di, &at, &created)) != 0) {
-		rc = rc > 0 ? 0 : -1;
-		goto out;
-	}
-	rc = stdio_same(&si, &di);
-	/* Truncate only now that it is known not to be the source. */
-	if (rc == 0 && di.owned && di.kind == FD_REGULAR &&
-	    di.st.st_size > 0) {
-		if (ftruncate(di.fd, 0) == -1) {
-			diag(errno, "cannot open %s for writing", quote(dst));
-			rc = -1;
-		}
-		di.st.st_size = 0;
-	}
-	if (rc == 0)
-		rc = engine_copy(c->engine, &si, &di, &moved);
-	atomic = at.fd != -1;
-	rc = stdio_finish(c, &di, &at, created, rc);
-	/* A dropped temporary took its bytes with it. */
-	engine_landed(c->engine, rc == 0 || !atomic ? moved : 0, rc == 0);
-out:
-	if (si.owned)
-		close(si.fd);
 	return rc;
 }
