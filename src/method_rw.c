@@ -53,54 +53,62 @@ write_punched(const struct xfer *x, const char *buf, size_t len,
 	return at;
 }
 
+/* Every failure here is real: readwrite is the last method of a chain. */
+static void
+rw_fail(struct mresult *r, off_t moved, int err, const char *call,
+    enum mside side)
+{
+	r->bytes = moved;
+	r->status = M_ERROR;
+	r->err = err;
+	r->call = call;
+	r->side = side;
+}
+
+/* A trailing hole left by --sparse=always needs the size set. */
+static int
+end_hole(const struct xfer *x)
+{
+	off_t end = lseek(x->dst->fd, 0, SEEK_CUR);
+
+	return end == -1 ? -1 : ftruncate(x->dst->fd, end);
+}
+
 static void
 rw_copy(struct xfer *x, struct mresult *r)
 {
 	char *buf = xio_buffer(x->io);
-	off_t moved = 0, end;
+	off_t moved = 0;
 	size_t want, put;
 	bool hole = false;
 	ssize_t n;
 
-	r->status = M_ERROR;
 	if (buf == NULL) {
-		r->err = ENOMEM;
-		r->call = "malloc";
+		rw_fail(r, 0, ENOMEM, "malloc", SIDE_BOTH);
 		return;
 	}
 	while (!xfer_finished(x, moved)) {
 		if (sig_pending() != 0) {
-			r->bytes = moved;
-			r->err = EINTR;
-			r->call = "read";
+			rw_fail(r, moved, EINTR, "read", SIDE_READ);
 			return;
 		}
 		want = xfer_want(x, moved);
-		if (want > x->io->bufsize)
-			want = x->io->bufsize;
 		r->calls++;
-		n = read(x->src->fd, buf, want);
+		n = read(x->src->fd, buf, want < x->io->bufsize ? want :
+		    x->io->bufsize);
 		if (n == 0) {
-			/* A trailing hole needs the size set explicitly. */
-			if (hole && ((end = lseek(x->dst->fd, 0, SEEK_CUR)) ==
-			    -1 || ftruncate(x->dst->fd, end) == -1)) {
-				r->bytes = moved;
-				r->err = errno;
-				r->call = "ftruncate";
-				r->side = SIDE_WRITE;
+			if (hole && end_hole(x) == -1) {
+				rw_fail(r, moved, errno, "ftruncate",
+				    SIDE_WRITE);
 				return;
 			}
 			break;
 		}
 		if (n == -1) {
-			if (xfer_retry(errno))
+			if (xfer_retry(errno) || (errno == EAGAIN &&
+			    xfer_wait(x, SIDE_READ) == 0))
 				continue;
-			if (errno == EAGAIN && xfer_wait(x, SIDE_READ) == 0)
-				continue;
-			r->bytes = moved;
-			r->err = errno;
-			r->call = "read";
-			r->side = SIDE_READ;
+			rw_fail(r, moved, errno, "read", SIDE_READ);
 			return;
 		}
 		put = x->punch ? write_punched(x, buf, (size_t)n, &hole, r) :
@@ -108,10 +116,7 @@ rw_copy(struct xfer *x, struct mresult *r)
 		moved += (off_t)put;
 		xfer_moved(x, (off_t)put);
 		if (put < (size_t)n) {
-			r->bytes = moved;
-			r->err = errno;
-			r->call = "write";
-			r->side = SIDE_WRITE;
+			rw_fail(r, moved, errno, "write", SIDE_WRITE);
 			return;
 		}
 	}
