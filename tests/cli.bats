@@ -187,9 +187,12 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	done
 }
 
-@test "the man page has no mandoc warnings" {
+@test "mandoc -Tlint reports nothing on the man page" {
 	command -v mandoc >/dev/null || skip "mandoc not installed"
-	run mandoc -Tlint -W warning "$SRCDIR/man/zcp.1"
+	# All levels, style included.  "outdated mandoc.db lacks cp(1)" is
+	# about this machine's makewhatis database, not about the page.
+	run sh -c 'mandoc -Tlint "$1" 2>&1 | grep -v "outdated mandoc.db" || :' sh \
+	    "$SRCDIR/man/zcp.1"
 	assert_success
 	assert_output ''
 }

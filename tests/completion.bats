@@ -71,7 +71,7 @@ zsh_complete() {
 	done
 }
 
-@test "bash: the values of --method, --reflink, --sparse, --backup, --preserve" {
+@test "bash: the values of --method, --reflink, --sparse, --backup, --preserve, --stats" {
 	run bash_complete "zcp --method=" zcp --method = ""
 	assert_output "$(printf '%s\n' auto reflink copy_file_range sendfile splice readwrite)"
 	run bash_complete "zcp --reflink=n" zcp --reflink = n
@@ -84,6 +84,8 @@ zsh_complete() {
 	assert_output mode,timestamps
 	run bash_complete "zcp --no-preserve=x" zcp --no-preserve = x
 	assert_output xattr
+	run bash_complete "zcp --stats=" zcp --stats = ""
+	assert_output "$(printf '%s\n' human json)"
 }
 
 @test "bash: operands and -t complete file names" {
@@ -103,7 +105,7 @@ zsh_complete() {
 	done
 }
 
-@test "fish: the values of --method, --reflink, --sparse, --backup, --preserve" {
+@test "fish: the values of --method, --reflink, --sparse, --backup, --preserve, --stats" {
 	run fish_complete "zcp --method="
 	assert_output "$(printf -- '--method=%s\n' auto copy_file_range readwrite reflink sendfile splice)"
 	run fish_complete "zcp --reflink="
@@ -114,6 +116,8 @@ zsh_complete() {
 	assert_output --backup=numbered
 	run fish_complete "zcp --preserve=x"
 	assert_output --preserve=xattr
+	run fish_complete "zcp --stats="
+	assert_output "$(printf -- '--stats=%s\n' human json)"
 }
 
 @test "fish: operands complete file names" {
@@ -142,11 +146,14 @@ zsh_complete() {
 	assert_output --partial "zcp --preserve=mode,timestamps"
 }
 
-@test "zsh: --sparse= and --backup= list their values" {
+@test "zsh: --sparse=, --stats= and --backup= list their values" {
 	run zsh_complete "zcp --sparse="
 	for v in auto always never; do
 		assert_output --partial "$v"
 	done
+	run zsh_complete "zcp --stats="
+	assert_output --partial human
+	assert_output --partial json
 	run zsh_complete "zcp --backup=nu"
 	assert_output --partial "zcp --backup=numbered"
 }
