@@ -38,8 +38,8 @@ static const struct method *const methods[M_NMETHODS] = {
 /*
  * The decision table: for a kind of source and of destination, the
  * methods to try in order.  The first row that matches wins.  splice
- * goes directly when one end is a pipe and through an intermediate pipe
- * otherwise.
+ * goes directly between a pipe and a pipe, socket or device, and through
+ * an intermediate pipe otherwise (method_splice.c says why).
  */
 #define K(kind)		(1u << (kind))
 #define ANY		(~0u)

@@ -1,7 +1,8 @@
 /*
  * splice: move pages between descriptors without copying them.  Directly
- * when either end is a pipe (one call per chunk); otherwise through an
- * intermediate pipe, which is always drained before the method returns.
+ * between a pipe and a pipe, socket or device (one call per chunk);
+ * otherwise through an intermediate pipe, which is always drained before
+ * the method returns.
  */
 #include "config.h"
 
@@ -178,10 +179,31 @@ splice_via_pipe(struct xfer *x, struct mresult *r)
 	r->status = M_DONE;
 }
 
+/*
+ * Directly when the other end of a pipe is not a regular file.  Between
+ * a pipe and a regular file, a direct splice holds the shared pipe's lock
+ * while it reads or writes the file's pages, so the process at the pipe's
+ * other end waits; through the private pipe that lock is held only to move
+ * page references, and the two processes overlap.  Measured on 1 GiB in
+ * the page cache (bench/run), the two calls per chunk win: file->pipe in
+ * 0.4 of the time, pipe->file a few percent faster.
+ */
+static bool
+splice_direct(const struct xfer *x)
+{
+	enum fdkind s = x->src->kind, d = x->dst->kind;
+
+	if (s == FD_PIPE)
+		return d != FD_REGULAR;
+	if (d == FD_PIPE)
+		return s != FD_REGULAR;
+	return false;
+}
+
 static void
 splice_copy(struct xfer *x, struct mresult *r)
 {
-	if (x->src->kind == FD_PIPE || x->dst->kind == FD_PIPE)
+	if (splice_direct(x))
 		xfer_loop(x, r, splice_call, "splice", direct_side(x));
 	else
 		splice_via_pipe(x, r);
