@@ -530,3 +530,38 @@ check_pair() {
 	"$HELPERS/sockrun" -n -t tcp -i data -o out2 -- "$ZCP" - -
 	cmp out2 data
 }
+
+# splice_ends SYS: check that every splice(2) in the strace log SYS has
+# the pipe pipe2(2) made at one end (RELAY=1), or that there is no such
+# pipe and every splice goes from fd 0 straight to fd 1 (RELAY=0).
+splice_ends() {
+	awk -v relay="$RELAY" '
+	/^pipe2\(\[/ { split($0, p, /[][, ]+/); r = p[2]; w = p[3]; pipes++ }
+	/^splice\(/ {
+		split($0, a, /[(, ]+/); n++
+		if (relay && a[2] != r && a[4] != w) bad++
+		if (!relay && (a[2] != 0 || a[4] != 1)) bad++
+	}
+	END {
+		if (n < 3) { print "only " n " splice calls"; exit 1 }
+		if (relay && pipes != 1) { print pipes + 0 " pipes made"; exit 1 }
+		if (!relay && pipes) { print "a pipe was made"; exit 1 }
+		if (bad) { print bad " splice calls at the wrong ends"; exit 1 }
+	}' "$1"
+}
+
+@test "splice: pipe <-> regular file through zcp's own pipe, pipe -> pipe directly" {
+	mkdata data $SIZE
+	# file -> pipe: in-splice into the private pipe, out of it to stdout.
+	strace -qq -o sys -e trace=pipe2,splice "$ZCP" data - | cat > out
+	cmp out data
+	RELAY=1 splice_ends sys
+	# pipe -> file.
+	cat data | strace -qq -o sys -e trace=pipe2,splice "$ZCP" - out2
+	cmp out2 data
+	RELAY=1 splice_ends sys
+	# pipe -> pipe: one splice a chunk, no pipe of its own.
+	cat data | strace -qq -o sys -e trace=pipe2,splice "$ZCP" - - | cat > out3
+	cmp out3 data
+	RELAY=0 splice_ends sys
+}
