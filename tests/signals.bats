@@ -2,8 +2,9 @@
 # producer stops at a random 64 KiB boundary is hit by SIGINT, SIGTERM,
 # SIGHUP or SIGKILL once zcp holds exactly those bytes (read from
 # /proc/PID/fd): the old destination must be intact or the new one
-# whole, never a mix, and no temporary left (SIGKILL excepted in the
-# hidden-name fallback, as the man page says).  Then: a reader that
+# whole, never a mix, and no temporary left (SIGKILL excepted, as the man
+# page says: in the hidden-name fallback, and in the instant between the
+# hidden link of a finished copy and the rename over the old file).  Then: a reader that
 # leaves early, closed stdin and stdout, and a real terminal hang-up.
 
 setup() {
@@ -92,6 +93,38 @@ whole_or_old() {
 		fail "b is neither old nor new: $(stat -c %s b) bytes"
 }
 
+# kill_window: true if a SIGKILL landed in the documented instant between
+# linking the finished temporary to a hidden name and renaming that over
+# the old file (ext4 flushes the file in that rename: a few ms).  Then the
+# hidden name must hold the whole new file and b still be the old one;
+# the hidden name is removed so that no_temp checks the rest.
+kill_window() {
+	local left
+	left=$(find . -maxdepth 1 -name '.zcp-*')
+	[ -n "$left" ] || return 1
+	[ "$(echo "$left" | wc -l)" -eq 1 ] || fail "temporaries left: $left"
+	cmp -s "$left" new || fail "$left is not the whole new file"
+	cmp -s b old || fail "b replaced, yet $left is left"
+	rm -f "$left"
+}
+
+# stopped_at_rename: zcp --atomic new b in the background, stopped by the
+# fault shim (SIGSTOP) just before its first rename; its pid in ZPID.
+stopped_at_rename() {
+	local state=
+	env ZCP_FAULT=rename:stop:1 ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" --atomic new b 2> err &
+	ZPID=$!
+	for _ in $(seq 1000); do
+		state=$(sed 's/.*) //' "/proc/$ZPID/stat" | cut -d' ' -f1)
+		[ "$state" = T ] && return 0
+		sleep 0.01
+	done
+	fail "zcp never reached its rename: $(cat err)"
+}
+
 no_temp() {
 	local left
 	left=$(find . -maxdepth 1 -name '.zcp-*')
@@ -161,7 +194,7 @@ no_temp() {
 }
 
 @test "signals: a signal racing the end of the copy leaves the old file or the whole new one" {
-	local sig k old_seen=0 new_seen=0
+	local sig k old_seen=0 new_seen=0 window=0
 	for sig in INT TERM HUP KILL; do
 		for _ in $(seq "$POINTS"); do
 			k=$((RANDOM % CHUNKS))
@@ -173,10 +206,31 @@ no_temp() {
 			finish
 			whole_or_old
 			if cmp -s b new; then new_seen=$((new_seen + 1)); else old_seen=$((old_seen + 1)); fi
+			[ "$sig" != KILL ] || ! kill_window || window=$((window + 1))
 			no_temp
 		done
 	done
-	echo "# race: old $old_seen times, new $new_seen times" >&3
+	echo "# race: old $old_seen times, new $new_seen times, SIGKILL between link and rename $window times" >&3
+}
+
+@test "signals: SIGKILL between the hidden link and the rename over the old file: old file, and the whole new one under the hidden name" {
+	cp old b
+	# The shim stops zcp just before its rename: the finished copy is
+	# linked to its hidden name, b is still the old file.
+	stopped_at_rename
+	kill -s KILL "$ZPID"
+	finish
+	[ "$ZST" -eq 137 ]
+	kill_window || fail "no hidden name left"
+	no_temp
+	# Continued instead of killed, the same run publishes the whole file.
+	cp old b
+	stopped_at_rename
+	kill -s CONT "$ZPID"
+	finish
+	[ "$ZST" -eq 0 ]
+	cmp b new
+	no_temp
 }
 
 @test "signals: without a signal the same slow copy publishes the whole file" {

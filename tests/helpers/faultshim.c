@@ -23,7 +23,9 @@
  *	  for the calls that take a length); "zero": return 0 without
  *	  making the call (for ficlone, fsync, close, linkat and rename
  *	  that is a fake success; not for tmpfile, whose 0 would be a
- *	  descriptor).
+ *	  descriptor); "stop": stop the process with SIGSTOP, then make
+ *	  the call as asked once it is continued (a test can then kill it
+ *	  at exactly that point).
  * FROM	  the 1-based index, among the calls this spec counts, of the first
  *	  one faulted.  Every call the program makes is counted, faulted or
  *	  passed through; specs without @FD on one NAME count alike.
@@ -57,6 +59,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -100,7 +103,8 @@ static const char *const call_names[C_NCALLS] = {
 enum action {
 	A_ERRNO,
 	A_SHORT,
-	A_ZERO
+	A_ZERO,
+	A_STOP
 };
 
 struct spec {
@@ -294,11 +298,12 @@ parse_action(struct spec *sp, const char *spec, size_t slen, const char *s,
 		if (sp->call == C_TMPFILE)
 			bad_spec(spec, slen, "a 0 from open is a descriptor");
 		sp->action = A_ZERO;
-	}
+	} else if (field_is(s, end, "stop"))
+		sp->action = A_STOP;
 	else if (parse_errno(s, end, &sp->err))
 		sp->action = A_ERRNO;
 	else
-		bad_spec(spec, slen, "ACTION is an errno name, short or zero");
+		bad_spec(spec, slen, "ACTION is an errno name, short, zero or stop");
 }
 
 /* One NAME[@FD]:ACTION:FROM[:COUNT] in [spec, spec + slen). */
@@ -498,6 +503,9 @@ inject(const struct spec *sp, ssize_t *rc, size_t *len)
 	case A_SHORT:
 		if (len != NULL && *len > SHORT_LEN)
 			*len = SHORT_LEN;
+		break;
+	case A_STOP:
+		(void)kill(getpid(), SIGSTOP);
 		break;
 	}
 	return false;
