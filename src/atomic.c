@@ -317,6 +317,21 @@ publish_failed(const struct atomic *a)
 		diag(errno, "cannot create regular file %s", quote(a->path));
 }
 
+/* The temporary, under its hidden name, to the final name. */
+static int
+publish_named(struct atomic *a)
+{
+	if (close_temp(a) == -1)
+		return -1;
+	if ((a->replace ? renameat(a->dirfd, a->tmp, a->dirfd, a->base) :
+	    rename_noreplace(a)) == -1) {
+		publish_failed(a);
+		return -1;
+	}
+	a->tmp[0] = '\0';
+	return 0;
+}
+
 /*
  * An unnamed file onto nothing is linked in one step, so that even
  * SIGKILL leaves nothing; onto a file it needs a hidden name first,
@@ -340,28 +355,7 @@ publish_unnamed(struct atomic *a)
 		diag(errno, "cannot create regular file %s", quote(a->path));
 		return -1;
 	}
-	if (close_temp(a) == -1)
-		return -1;
-	if (renameat(a->dirfd, a->tmp, a->dirfd, a->base) == -1) {
-		publish_failed(a);
-		return -1;
-	}
-	a->tmp[0] = '\0';
-	return 0;
-}
-
-static int
-publish_named(struct atomic *a)
-{
-	if (close_temp(a) == -1)
-		return -1;
-	if ((a->replace ? renameat(a->dirfd, a->tmp, a->dirfd, a->base) :
-	    rename_noreplace(a)) == -1) {
-		publish_failed(a);
-		return -1;
-	}
-	a->tmp[0] = '\0';
-	return 0;
+	return publish_named(a);
 }
 
 /*
@@ -447,16 +441,14 @@ static void
 dir_failed(const char *path)
 {
 	char *dir = dir_part(path);
-	size_t len;
 
 	if (dir == NULL) {
 		diag(errno, "failed to sync directory");
 		return;
 	}
-	len = strlen(dir);
-	while (len > 1 && dir[len - 1] == '/')
-		dir[--len] = '\0';
-	diag(errno, "failed to sync directory %s", quote(len > 0 ? dir : "."));
+	strip_trailing_slashes(dir);
+	diag(errno, "failed to sync directory %s", quote(*dir != '\0' ? dir :
+	    "."));
 	free(dir);
 }
 

@@ -242,10 +242,13 @@ backup_path(const struct loc *d, const char *backup)
 	return p;
 }
 
-/* Returns the descriptor; *created says whether it is a new file. */
+/*
+ * Returns the descriptor; *created says whether it is a new file, made
+ * with mode (before the umask).
+ */
 int
-open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
-    bool have_dst, bool *created)
+open_dest(struct ctx *c, const struct loc *d, mode_t mode, bool have_dst,
+    bool *created)
 {
 	struct stat lst;
 	int fd, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
@@ -267,8 +270,7 @@ open_dest(struct ctx *c, const struct loc *d, const struct stat *sst,
 		if (c->o->verbose)
 			printf("removed %s\n", quote(d->path));
 	}
-	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL,
-	    c->o->no_mode ? 0666 : sst->st_mode & 0777);
+	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL, mode);
 	if (fd != -1) {
 		*created = true;
 		return fd;

@@ -19,8 +19,8 @@ enum verdict	 existing(struct ctx *, const struct loc *,
 		    const struct stat *, const struct loc *, struct stat *,
 		    bool *, char **, bool *, bool);
 char		*backup_path(const struct loc *, const char *);
-int		 open_dest(struct ctx *, const struct loc *,
-		    const struct stat *, bool, bool *);
+int		 open_dest(struct ctx *, const struct loc *, mode_t, bool,
+		    bool *);
 int		 finish_dest(const struct ctx *, const struct loc *, int, bool,
 		    int);
 

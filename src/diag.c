@@ -117,10 +117,7 @@ quote(const char *s)
 const char *
 quote_arg(const char *s)
 {
-	static const char named[] = "\a\b\t\n\v\f\r";
-	static const char letter[] = "abtnvfr";
 	static char *buf;
-	const char *n;
 	char *b, *p;
 
 	if ((b = realloc(buf, strlen(s) * 4 + 3)) == NULL)
@@ -133,11 +130,8 @@ quote_arg(const char *s)
 		if (c == '\'' || c == '\\') {
 			*p++ = '\\';
 			*p++ = (char)c;
-		} else if ((n = memchr(named, c, sizeof(named) - 1)) != NULL) {
-			*p++ = '\\';
-			*p++ = letter[n - named];
 		} else if (needs_escape(c))
-			p += sprintf(p, "\\%03o", c);
+			put_escape(&p, c);
 		else
 			*p++ = (char)c;
 	}

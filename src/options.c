@@ -333,21 +333,20 @@ static int
 parse_pipe_size(const char *arg, size_t *size)
 {
 	uint64_t v;
+	int rc = 0;
 
 	/*
 	 * Decimal digits and one unit letter, nothing else: strtoumax under
 	 * expand_number would wrap "-5" around, read "010" as octal and
 	 * take "1k " with its space.
 	 */
-	errno = 0;
-	if (!size_syntax(arg) || expand_number(arg, &v) == -1 || v == 0) {
-		if (size_syntax(arg) && errno == ERANGE)
-			diag(EOVERFLOW, "invalid pipe size: %s", quote(arg));
-		else
-			diag(0, "invalid pipe size: %s", quote(arg));
+	if (!size_syntax(arg) || ((rc = expand_number(arg, &v)) == 0 &&
+	    v == 0)) {
+		diag(0, "invalid pipe size: %s", quote(arg));
 		return -1;
 	}
-	if (v > INT_MAX) {
+	/* With that syntax expand_number fails only with ERANGE. */
+	if (rc == -1 || v > INT_MAX) {
 		diag(EOVERFLOW, "invalid pipe size: %s", quote(arg));
 		return -1;
 	}
@@ -544,18 +543,14 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 	}
 }
 
-/* gnulib's s == last_component(s): not empty, no slash before a name. */
+/*
+ * gnulib's s == last_component(s): not empty, no slash before a name
+ * (ours, unlike gnulib's, does not skip leading slashes).
+ */
 static bool
 plain_name(const char *s)
 {
-	const char *p;
-
-	if (*s == '\0' || *s == '/')
-		return false;
-	for (p = s; (p = strchr(p, '/')) != NULL; p++)
-		if (p[strspn(p, "/")] != '\0')
-			return false;
-	return true;
+	return *s != '\0' && *s != '/' && last_component(s) == s;
 }
 
 /*

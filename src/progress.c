@@ -9,7 +9,6 @@
 
 #include <sys/ioctl.h>
 #include <errno.h>
-#include <libutil.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "engine.h"
 #include "progress.h"
+#include "report.h"
 
 #define TTY_INTERVAL	0.2		/* seconds between redraws */
 #define LOG_INTERVAL	2.0		/* between lines off a terminal */
@@ -40,7 +40,7 @@ struct progress {
 	unsigned long	 file;		/* pairs begun */
 	off_t		 done;
 	enum method_id	 method;
-	double		 start, last_draw;
+	double		 last_draw;
 	struct sample	 ring[NSAMPLES];
 	int		 nsamples, head;
 };
@@ -82,14 +82,6 @@ current_rate(const struct progress *p, double t)
 }
 
 static void
-human(char *buf, double v)
-{
-	if (humanize_number(buf, 8, (int64_t)(v + 0.5), "B", HN_AUTOSCALE,
-	    HN_DECIMAL | HN_IEC_PREFIXES) == -1)
-		snprintf(buf, 8, "?");
-}
-
-static void
 eta(char *buf, size_t size, const struct progress *p, double r)
 {
 	double left;
@@ -112,14 +104,15 @@ eta(char *buf, size_t size, const struct progress *p, double r)
 static int
 format(const struct progress *p, double t, char *buf, size_t size)
 {
-	char done[8], total[8], r[8], left[32];
+	char done[HUMAN_BYTES_LEN], total[HUMAN_BYTES_LEN], r[HUMAN_BYTES_LEN];
+	char left[32];
 	double rt = current_rate(p, t);
 	int n;
 
-	human(done, (double)p->done);
-	human(r, rt);
+	human_bytes(done, (double)p->done);
+	human_bytes(r, rt);
 	if (p->total > 0) {
-		human(total, (double)p->total);
+		human_bytes(total, (double)p->total);
 		eta(left, sizeof(left), p, rt);
 		n = snprintf(buf, size, "zcp: %s / %s %3d%%  %s/s  ETA %s  %s",
 		    done, total, p->done >= p->total ? 100 :
@@ -210,9 +203,8 @@ progress_new(int fd, off_t total, unsigned long files)
 		p->width = ws.ws_col;
 	p->total = total;
 	p->files = files;
-	p->method = M_END;
-	p->start = p->last_draw = now();
-	sample(p, p->start);
+	p->last_draw = now();
+	sample(p, p->last_draw);
 	return p;
 }
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <libutil.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,4 +137,11 @@ trace_result(enum method_id m, const struct mresult *r, int next,
 		    errno_name(r->err), strerror(r->err), what);
 		break;
 	}
+}
+
+void
+human_bytes(char buf[HUMAN_BYTES_LEN], double v)
+{
+	(void)humanize_number(buf, HUMAN_BYTES_LEN, (int64_t)(v + 0.5), "B",
+	    HN_AUTOSCALE, HN_DECIMAL | HN_IEC_PREFIXES);
 }

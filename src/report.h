@@ -44,6 +44,10 @@ struct stats {
 	int			 nfallbacks;
 };
 
+/* "1.5 KiB": v bytes in binary units (humanize_number), for people. */
+#define HUMAN_BYTES_LEN	8
+void	 human_bytes(char [HUMAN_BYTES_LEN], double);
+
 void	 stats_attempt(struct stats *, enum method_id, enum method_id,
 	    const struct mresult *);
 void	 stats_remembered(struct stats *, enum method_id, enum method_id,

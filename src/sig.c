@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "sig.h"
@@ -27,9 +28,13 @@ void
 sig_init(void)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static bool done;	/* --stats and --atomic both ask */
 	struct sigaction sa, old;
 	size_t i;
 
+	if (done)
+		return;
+	done = true;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);

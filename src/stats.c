@@ -6,8 +6,6 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <libutil.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,15 +16,16 @@
 
 #define STATS_VERSION	1
 
-/* "1.5 KiB": binary units, as humanize_number makes them. */
+/* Why a method fell back when the kernel gave no errno. */
+static const char zero_reason[] =
+    "returned 0 at the start of a source that may hold more";
+
 static const char *
 human(char *buf, size_t size, double v, const char *suffix)
 {
-	char num[16];
+	char num[HUMAN_BYTES_LEN];
 
-	if (humanize_number(num, 8, (int64_t)(v + 0.5), "B", HN_AUTOSCALE,
-	    HN_DECIMAL | HN_IEC_PREFIXES) == -1)
-		snprintf(num, sizeof(num), "%.0f B", v);
+	human_bytes(num, v);
 	snprintf(buf, size, "%s%s", num, suffix);
 	return buf;
 }
@@ -49,8 +48,7 @@ human_fallback(FILE *f, const struct fallback_stats *fb)
 	fprintf(f, "zcp: stats: fallback %s -> %s: ", method_name(fb->method),
 	    fb->next == M_END ? "none" : method_name(fb->next));
 	if (fb->err == 0)
-		fputs("returned 0 at the start of a source that may hold more",
-		    f);
+		fputs(zero_reason, f);
 	else
 		fprintf(f, "%s (%s)", errno_name(fb->err), strerror(fb->err));
 	fprintf(f, ", %lu %s", fb->count, plural(fb->count, "time", "times"));
@@ -124,8 +122,7 @@ json_fallback(FILE *f, const struct fallback_stats *fb)
 	else
 		json_str(f, errno_name(fb->err));
 	fputs(",\"reason\":", f);
-	json_str(f, fb->err == 0 ? "returned 0 at the start of a source"
-	    " that may hold more" : strerror(fb->err));
+	json_str(f, fb->err == 0 ? zero_reason : strerror(fb->err));
 	fprintf(f, ",\"count\":%lu,\"remembered\":%lu}", fb->count,
 	    fb->remembered);
 }

@@ -120,13 +120,13 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
 	verbose(c, &s, &d, bpath);
 	free(bpath);
 	free(backup);
+	mode = c->o->no_mode ? 0666 : mode & 0777;
 	if (atomic) {
 		*created = !have_dst;
-		fd = atomic_open(at, c, &d, have_dst ? &dst : NULL,
-		    c->o->no_mode ? 0666 : mode & 0777) == 0 ? at->fd : -1;
+		fd = atomic_open(at, c, &d, have_dst ? &dst : NULL, mode) == 0 ?
+		    at->fd : -1;
 	} else
-		fd = open_dest(c, &d, &(struct stat){ .st_mode = mode },
-		    have_dst, created);
+		fd = open_dest(c, &d, mode, have_dst, created);
 	if (fd == -1)
 		return -1;
 	if (fdinfo_classify(di, fd, name, true) == -1) {

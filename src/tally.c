@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dest.h"
 #include "tally.h"
 
 /* What a copy of st moves: its data, not its holes (--sparse=auto). */
@@ -24,24 +25,22 @@ data_bytes(const struct stat *st, bool keep_holes)
 	return keep_holes && alloc < st->st_size ? alloc : st->st_size;
 }
 
+/* What the copy reads as data (dest.c's rule), and how much of it. */
 static void
-add(const struct cpopts *o, bool holes, const struct stat *st,
+add(const struct ctx *c, bool holes, const struct stat *st,
     struct tally *t)
 {
-	if (S_ISREG(st->st_mode)) {
-		t->files++;
-		if (t->bytes >= 0 && !o->attr_only)
-			t->bytes += data_bytes(st, holes);
-	} else if (!S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode) &&
-	    (!o->recursive || o->copy_contents)) {
-		/* A FIFO or a device read as data: no telling how much. */
-		t->files++;
-		t->bytes = -1;
-	}
+	if (!as_regular(c, st->st_mode))
+		return;
+	t->files++;
+	if (!S_ISREG(st->st_mode))
+		t->bytes = -1;	/* a FIFO or a device: no telling how much */
+	else if (t->bytes >= 0 && !c->o->attr_only)
+		t->bytes += data_bytes(st, holes);
 }
 
 static void
-walk(const struct cpopts *o, bool holes, char *path, bool follow,
+walk(const struct ctx *c, bool holes, char *path, bool follow,
     struct tally *t)
 {
 	char *paths[] = { path, NULL };
@@ -49,10 +48,10 @@ walk(const struct cpopts *o, bool holes, char *path, bool follow,
 	FTSENT *e;
 	FTS *fts;
 
-	flags |= o->deref == DEREF_ALWAYS ? FTS_LOGICAL : FTS_PHYSICAL;
+	flags |= c->o->deref == DEREF_ALWAYS ? FTS_LOGICAL : FTS_PHYSICAL;
 	if (follow)
 		flags |= FTS_COMFOLLOW;
-	if (o->one_fs)
+	if (c->o->one_fs)
 		flags |= FTS_XDEV;
 	if ((fts = fts_open(paths, flags, NULL)) == NULL)
 		return;
@@ -60,7 +59,7 @@ walk(const struct cpopts *o, bool holes, char *path, bool follow,
 		if (e->fts_info != FTS_DP && e->fts_info != FTS_NS &&
 		    e->fts_info != FTS_ERR && e->fts_info != FTS_DNR &&
 		    e->fts_statp != NULL)
-			add(o, holes, e->fts_statp, t);
+			add(c, holes, e->fts_statp, t);
 	fts_close(fts);
 }
 
@@ -89,8 +88,8 @@ void
 tally_sources(const struct cpopts *o, bool holes, int n, char **ops,
     struct tally *t)
 {
-	bool follow = o->deref == DEREF_ALWAYS ||
-	    o->deref == DEREF_COMMAND_LINE;
+	const struct ctx c = { .o = o };
+	bool follow = follows(&c, true);
 	struct stat st;
 	int i, nsrc = o->target_dir != NULL ? n : n - 1;
 
@@ -103,8 +102,8 @@ tally_sources(const struct cpopts *o, bool holes, int n, char **ops,
 		    AT_SYMLINK_NOFOLLOW) == -1)
 			continue;
 		else if (S_ISDIR(st.st_mode) && o->recursive)
-			walk(o, holes, ops[i], follow, t);
+			walk(&c, holes, ops[i], follow, t);
 		else
-			add(o, holes, &st, t);
+			add(&c, holes, &st, t);
 	}
 }

@@ -118,7 +118,7 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		created = dst == NULL;
 		dfd = atomic_open(&at, c, d, dst, mode) == 0 ? at.fd : -1;
 	} else
-		dfd = open_dest(c, d, sst, dst != NULL, &created);
+		dfd = open_dest(c, d, mode, dst != NULL, &created);
 	if (dfd == -1) {
 		close(sfd);
 		return -1;
@@ -263,8 +263,12 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 	DIR *dp;
 	int rc = 0, fd;
 
-	/* A default ACL, not the umask, decides what new files get here. */
-	dir.plain = fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
+	/*
+	 * A default ACL, not the umask, decides what new files get here;
+	 * only meta_preserve asks, to skip an fchown or fchmod.
+	 */
+	dir.plain = (c->o->keep_owner || c->o->keep_mode) &&
+	    fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
 	    errno == ENODATA;
 	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
@@ -466,9 +470,8 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 		diag(errno, "cannot stat %s", quote(d->path));
 		return -1;
 	}
-	atomic = as_regular(c, sst.st_mode) && !S_ISDIR(sst.st_mode) &&
-	    !S_ISLNK(sst.st_mode) && !o->hard_link && !o->symbolic_link &&
-	    atomic_applies(c, d, have_dst ? &dst : NULL);
+	atomic = as_regular(c, sst.st_mode) && !o->hard_link &&
+	    !o->symbolic_link && atomic_applies(c, d, have_dst ? &dst : NULL);
 	if (have_dst) {
 		switch (existing(c, s, &sst, d, &dst, &have_dst, &backup,
 		    &to_backup, atomic)) {
