@@ -156,9 +156,14 @@ static void
 inherit(const struct atomic *a, const struct ctx *c, const struct stat *old)
 {
 	mode_t mode = old->st_mode & 07777;
+	struct stat tmp;
 
-	if (!c->o->keep_owner && (old->st_uid != c->euid ||
-	    old->st_gid != c->egid) &&
+	/*
+	 * In a set-group-ID directory the temporary has that directory's
+	 * group, not ours: compare with what it has.
+	 */
+	if (!c->o->keep_owner && (fstat(a->fd, &tmp) == -1 ||
+	    old->st_uid != tmp.st_uid || old->st_gid != tmp.st_gid) &&
 	    fchown(a->fd, c->root ? old->st_uid : (uid_t)-1,
 	    old->st_gid) == -1 && !c->root)
 		mode &= ~(mode_t)(S_ISUID | S_ISGID);

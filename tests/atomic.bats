@@ -129,6 +129,24 @@ st() {
 	[ "$(stat -c %a d)" = 600 ]
 }
 
+@test "atomic: in a set-group-ID directory the replaced file keeps its own group, as with cp" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (chgrp to another group)"
+	mkdata a 1000
+	mkdir sg
+	chgrp daemon sg
+	chmod g+s sg
+	for tool in cp "$ZCP --atomic"; do
+		echo old > sg/b
+		chgrp root sg/b
+		$tool a sg/b
+		cmp a sg/b
+		[ "$(stat -c %G sg/b)" = root ] || fail "$tool: group $(stat -c %G sg/b)"
+	done
+	# A new file there takes the directory's group, as ever.
+	zcp --atomic a sg/new
+	[ "$(stat -c %G sg/new)" = daemon ]
+}
+
 @test "atomic: attributes are set on the temporary before it is published" {
 	need_strace
 	mkdata a 5000
