@@ -112,9 +112,9 @@ fs_may_clone(long magic)
 	}
 }
 
-/* Filesystems whose st_size says nothing about what read() returns. */
+/* Filesystems whose files are made as they are read, with no page cache. */
 static bool
-fs_size_unreliable(long magic)
+fs_pseudo(long magic)
 {
 	switch ((unsigned long)magic) {
 	case 0x9fa0:		/* procfs */
@@ -123,11 +123,22 @@ fs_size_unreliable(long magic)
 	case 0x74726163:	/* tracefs */
 	case 0x73636673:	/* securityfs */
 	case 0x62656570:	/* configfs */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Filesystems whose st_size says nothing about what read() returns. */
+static bool
+fs_size_unreliable(long magic)
+{
+	switch ((unsigned long)magic) {
 	case 0x65735546:	/* FUSE */
 	case 0x794c7630:	/* overlayfs */
 		return true;
 	default:
-		return false;
+		return fs_pseudo(magic);
 	}
 }
 
@@ -249,10 +260,14 @@ maybe_more(struct engine *e, const struct fdinfo *s)
 	return fs_size_unreliable(probes_fsmagic(e->probes, s));
 }
 
-/* *remembered: the errno of a refusal remembered from before, or 0. */
+/*
+ * Why m is not tried for this pair, or NULL.  *remembered: the errno of
+ * a refusal remembered from before, or 0, and *call the call it came
+ * from.  Asks the kernel nothing, so it can also find what runs next.
+ */
 static const char *
 skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
-    int *remembered)
+    int *remembered, const char **call)
 {
 	int err;
 
@@ -267,7 +282,7 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 	if (m == M_COPY_FILE_RANGE && e->conf.reflink == REFLINK_NEVER &&
 	    fs_may_clone(probes_fsmagic(e->probes, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
-	if ((err = probes_lookup(e->probes, m, x->src, x->dst)) != 0) {
+	if ((err = probes_lookup(e->probes, m, x->src, x->dst, call)) != 0) {
 		*remembered = err;
 		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
 		    " %s before", errno_name(err), err == ENOSYS ? "process" :
@@ -277,13 +292,31 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 	return methods[m]->unfit != NULL ? methods[m]->unfit(x) : NULL;
 }
 
-/* splice and sendfile from a file hand the reader page-cache pages. */
+/* The method that runs after at[0] gives up: the next one not skipped. */
+static enum method_id
+next_method(struct engine *e, const struct xfer *x, const enum method_id *at)
+{
+	const char *call;
+	int remembered;
+
+	while (*++at != M_END && skip_reason(e, x, *at, &remembered, &call) !=
+	    NULL)
+		;
+	return *at;
+}
+
+/*
+ * splice and sendfile from a file hand the reader page-cache pages,
+ * except from filesystems that have none (procfs, sysfs and the like
+ * make a copy for each read).
+ */
 static bool
-shares_pages(enum method_id m, const struct xfer *x)
+shares_pages(struct engine *e, enum method_id m, const struct xfer *x)
 {
 	return (m == M_SPLICE || m == M_SENDFILE) &&
 	    x->src->kind == FD_REGULAR &&
-	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET);
+	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET) &&
+	    !fs_pseudo(probes_fsmagic(e->probes, x->src));
 }
 
 static bool
@@ -340,35 +373,50 @@ report_exhausted(const struct engine *e, const struct xfer *x)
 		    d, m, after, l->call);
 }
 
+/* m was skipped for why (the errno of a remembered refusal, or 0). */
+static enum mstatus
+skipped(struct engine *e, const struct xfer *x, const enum method_id *at,
+    const char *why, int remembered, const char *call)
+{
+	if (e->conf.trace)
+		trace("%s: skipped: %s", method_name(at[0]), why);
+	if (remembered == 0) {
+		e->last = (struct lastfail){ .method = at[0], .why = why };
+		return M_UNSUPPORTED;
+	}
+	stats_remembered(&e->stats, at[0], next_method(e, x, at), remembered);
+	/* Say it as the kernel did, as cp does for every file. */
+	e->last = (struct lastfail){ .method = at[0], .err = remembered,
+	    .call = call };
+	return M_UNSUPPORTED;
+}
+
 static enum mstatus
 attempt(struct engine *e, struct xfer *x, const enum method_id *at,
     off_t *moved)
 {
-	enum method_id m = at[0];
+	enum method_id m = at[0], next = M_END;
 	struct mresult r = { .status = M_ERROR };
-	const char *why, *note = NULL;
+	const char *why, *call, *note = NULL;
 	int remembered;
 
-	if ((why = skip_reason(e, x, m, &remembered)) != NULL) {
-		if (e->conf.trace)
-			trace("%s: skipped: %s", method_name(m), why);
-		if (remembered != 0)
-			stats_remembered(&e->stats, m, at[1], remembered);
-		e->last = (struct lastfail){ .method = m, .why = why };
-		return M_UNSUPPORTED;
-	}
+	if ((why = skip_reason(e, x, m, &remembered, &call)) != NULL)
+		return skipped(e, x, at, why, remembered, call);
 	x->method = m;
 	methods[m]->copy(x, &r);
-	stats_attempt(&e->stats, m, at[1], &r);
 	*moved += r.bytes;
 	if (x->len != XFER_TO_EOF)
 		x->len -= r.bytes;
-	if (r.status == M_UNSUPPORTED && r.bytes == 0 &&
-	    probes_remember(e->probes, m, x->src, x->dst, r.err))
-		note = r.err == ENOSYS ? "disabled for this process" :
-		    "remembered for this device pair";
+	if (r.status == M_UNSUPPORTED) {
+		if (r.bytes == 0 && probes_remember(e->probes, m, x->src,
+		    x->dst, r.err, r.call))
+			note = r.err == ENOSYS ? "disabled for this process" :
+			    "remembered for this device pair";
+		next = next_method(e, x, at);
+	}
+	stats_attempt(&e->stats, m, next, &r);
 	if (e->conf.trace)
-		trace_result(m, &r, at[1], shares_pages(m, x), note);
+		trace_result(m, &r, next, shares_pages(e, m, x), note);
 	if (r.status == M_ERROR)
 		report_error(x, &r);
 	else if (r.status == M_UNSUPPORTED)

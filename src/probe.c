@@ -29,6 +29,7 @@ struct refusal {
 	enum fdkind	 skind, dkind;
 	bool		 append;	/* O_APPEND changes the answer */
 	int		 err;
+	const char	*call;		/* the call that said it */
 };
 
 struct fsmagic {
@@ -117,28 +118,47 @@ key(struct refusal *k, enum method_id m, const struct fdinfo *s,
 	k->append = d->append;
 }
 
-/* The errno the kernel gave for this method and pair before, or 0. */
+/*
+ * The errno the kernel gave for this method and pair before, or 0;
+ * *call: the call that gave it.
+ */
 int
 probes_lookup(struct probes *p, enum method_id m, const struct fdinfo *s,
-    const struct fdinfo *d)
+    const struct fdinfo *d, const char **call)
 {
 	struct refusal k, *r;
 
+	*call = NULL;
 	if (p->disabled & (1u << m))
 		return ENOSYS;
 	key(&k, m, s, d);
-	r = RB_FIND(refusals, &p->refusals, &k);
-	return r != NULL ? r->err : 0;
+	if ((r = RB_FIND(refusals, &p->refusals, &k)) == NULL)
+		return 0;
+	*call = r->call;
+	return r->err;
 }
 
 /*
- * Remember a refusal that holds for the whole device pair.  ENOSYS holds
- * for the process; ETXTBSY (a swap file) belongs to one file only.
- * Returns whether it was remembered.
+ * Which refusals are about the device pair, so that the next file of
+ * the pair gets the same answer: EXDEV (the two filesystems cannot
+ * share the call), EOPNOTSUPP (the filesystem or driver does not do
+ * it) and ENOTTY (no such ioctl there).  The others belong to one file:
+ * EINVAL (FICLONE of a btrfs nocow file, ranges a filesystem will not
+ * clone, procfs files that sendfile refuses), EBADF, ETXTBSY (a swap
+ * file), EPERM and EACCES (an immutable file, a security label), ENOENT.
+ * ENOSYS holds for the process.
  */
+static bool
+pair_refusal(int err)
+{
+	return err == EXDEV || err == EOPNOTSUPP || err == ENOTTY;
+}
+
+/* Remember a refusal that holds beyond this file; returns whether it
+ * was remembered. */
 bool
 probes_remember(struct probes *p, enum method_id m, const struct fdinfo *s,
-    const struct fdinfo *d, int err)
+    const struct fdinfo *d, int err, const char *call)
 {
 	struct refusal *r;
 
@@ -146,12 +166,13 @@ probes_remember(struct probes *p, enum method_id m, const struct fdinfo *s,
 		p->disabled |= 1u << m;
 		return true;
 	}
-	if (err == 0 || err == ETXTBSY)
+	if (!pair_refusal(err))
 		return false;
 	if ((r = malloc(sizeof(*r))) == NULL)
 		return false;
 	key(r, m, s, d);
 	r->err = err;
+	r->call = call;
 	if (RB_INSERT(refusals, &p->refusals, r) != NULL)
 		free(r);
 	return true;

@@ -14,9 +14,11 @@ struct probes;
 struct probes	*probes_new(void);
 void		 probes_free(struct probes *);
 int		 probes_lookup(struct probes *, enum method_id,
-		    const struct fdinfo *, const struct fdinfo *);
+		    const struct fdinfo *, const struct fdinfo *,
+		    const char **);
 bool		 probes_remember(struct probes *, enum method_id,
-		    const struct fdinfo *, const struct fdinfo *, int);
+		    const struct fdinfo *, const struct fdinfo *, int,
+		    const char *);
 long		 probes_fsmagic(struct probes *, const struct fdinfo *);
 
 #endif

@@ -184,3 +184,51 @@ check_never() {
 	assert_failure 1
 	assert_output --regexp "^zcp: failed to clone '-' from 'mnt/a': "
 }
+
+# nocow: on btrfs, a chattr +C file refuses FICLONE (EINVAL) because of
+# that file; the files after it, of the same device pair, must still
+# clone.  In inode order, so zcp -r meets the nocow file first.
+nocow_tree() {
+	loopfs btrfs 300M mnt
+	command -v chattr >/dev/null || skip "chattr not installed"
+	mkdir mnt/t
+	touch mnt/t/0-nocow
+	chattr +C mnt/t/0-nocow || skip "chattr +C refused here"
+	mkdata mnt/t/0-nocow $MB
+	mkdata mnt/t/1 $MB
+	mkdata mnt/t/2 $MB
+	sync
+}
+
+@test "btrfs: a nocow file's refusal (EINVAL) is not remembered for the other files" {
+	nocow_tree
+	run zcp -r --trace mnt/t mnt/u
+	assert_success
+	assert_line --regexp "^zcp: trace: reflink: EINVAL .*; falling back to copy_file_range$"
+	refute_output --partial 'remembered'
+	diff -r mnt/t mnt/u
+	assert_shared mnt/u/1
+	assert_shared mnt/u/2
+}
+
+@test "btrfs: --reflink=always fails the nocow file only, the others are clones" {
+	nocow_tree
+	run zcp -r --reflink=always mnt/t mnt/u
+	assert_failure 1
+	assert_output "zcp: failed to clone 'mnt/u/0-nocow' from 'mnt/t/0-nocow': Invalid argument"
+	cmp mnt/t/1 mnt/u/1
+	cmp mnt/t/2 mnt/u/2
+	assert_shared mnt/u/1
+	assert_shared mnt/u/2
+}
+
+@test "ext4: --reflink=always -r: each file fails with the kernel's reason, as cp says it" {
+	mkdir t
+	mkdata t/a 1000
+	mkdata t/b 1000
+	run zcp -r --reflink=always t u
+	assert_failure 1
+	assert_line "zcp: failed to clone 'u/a' from 't/a': Operation not supported"
+	assert_line "zcp: failed to clone 'u/b' from 't/b': Operation not supported"
+	refute_output --partial 'before'
+}

@@ -231,6 +231,33 @@ jqr() { jq -r "$1" stats.json; }
 	assert_equal "$(jqr .methods.sendfile.bytes)" "$SIZE"
 }
 
+@test "stats: a fallback names the method that ran next, not one ruled out (--sparse=always)" {
+	need_jq
+	mkdata src 300000
+	run zcp --sparse=always --stats=json src dst
+	assert_success
+	printf '%s\n' "$output" | tail -n 1 > stats.json
+	# ext4 or tmpfs: no reflink; copy_file_range and sendfile cannot
+	# make holes, so read/write runs next.
+	assert_equal "$(jqr '.fallbacks[0].method, .fallbacks[0].to')" \
+	    "$(printf 'reflink\nreadwrite')"
+	assert_equal "$(jqr '.methods | keys_unsorted | join(" ")')" \
+	    "reflink readwrite"
+	run zcp --sparse=always --trace src dst2
+	assert_line --regexp '^zcp: trace: reflink: EOPNOTSUPP .*; falling back to readwrite$'
+}
+
+@test "trace: page-cache pages are mentioned only where a file has them (not procfs)" {
+	mkdata f 100000
+	"$ZCP" --trace f - 2>err | cat > /dev/null
+	run cat err
+	assert_line --partial 'the reader was handed page-cache pages'
+	"$ZCP" --trace /proc/version - 2>err | cat > /dev/null
+	run cat err
+	assert_line --partial 'done'
+	refute_line --partial 'page-cache pages'
+}
+
 @test "stats: a 0 at the start of a file that may hold more is a fallback without an errno" {
 	need_jq
 	mkdata src 100000
