@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,35 @@ static bool
 all_zero(const char *p, size_t len)
 {
 	return len == 0 || (p[0] == 0 && memcmp(p, p + 1, len - 1) == 0);
+}
+
+/*
+ * Leave a hole for run bytes of zeros (at buf) by seeking over them.  A
+ * destination that held bytes before the copy (standard output opened
+ * with 1<>, not truncated) may have old bytes there: those are punched
+ * out, or overwritten with the zeros where the filesystem cannot punch.
+ * Returns 0, or -1 with errno set.
+ */
+static int
+skip_zeros(const struct xfer *x, const char *buf, size_t run,
+    struct mresult *r)
+{
+	int fd = x->dst->fd;
+	off_t old = x->dst->st.st_size, pos, in = 0;
+
+	if (old > 0) {
+		if ((pos = lseek(fd, 0, SEEK_CUR)) == -1)
+			return -1;
+		if (pos < old)
+			in = old - pos < (off_t)run ? old - pos : (off_t)run;
+	}
+	if (in > 0 && fallocate(fd, FALLOC_FL_PUNCH_HOLE |
+	    FALLOC_FL_KEEP_SIZE, pos, in) == -1) {
+		if (write_all(x, buf, (size_t)in, r) < (size_t)in)
+			return -1;
+		return lseek(fd, (off_t)run - in, SEEK_CUR) == -1 ? -1 : 0;
+	}
+	return lseek(fd, (off_t)run, SEEK_CUR) == -1 ? -1 : 0;
 }
 
 /*
@@ -42,7 +72,7 @@ write_punched(const struct xfer *x, const char *buf, size_t len,
 				break;
 		}
 		if (zero) {
-			if (lseek(x->dst->fd, (off_t)run, SEEK_CUR) == -1)
+			if (skip_zeros(x, buf + at, run, r) == -1)
 				return at;
 			put = run;
 		} else if ((put = write_all(x, buf + at, run, r)) < run)
@@ -65,13 +95,18 @@ rw_fail(struct mresult *r, off_t moved, int err, const char *call,
 	r->side = side;
 }
 
-/* A trailing hole left by --sparse=always needs the size set. */
+/*
+ * A trailing hole left by --sparse=always needs the size set, where the
+ * file does not reach that far already: it is never cut shorter.
+ */
 static int
 end_hole(const struct xfer *x)
 {
 	off_t end = lseek(x->dst->fd, 0, SEEK_CUR);
 
-	return end == -1 ? -1 : ftruncate(x->dst->fd, end);
+	if (end == -1)
+		return -1;
+	return end > x->dst->st.st_size ? ftruncate(x->dst->fd, end) : 0;
 }
 
 static void

@@ -135,6 +135,50 @@ zcp_inject() {
 	{ echo old; cat sp; } | cmp - log
 }
 
+@test "offsets: a sparse source appended with >> to an empty file is copied whole" {
+	mksparse sp
+	: > log
+	zcp sp - >> log
+	cmp sp log
+}
+
+# zeros_src FILE: data, 256 KiB of zeros, data, then 512 KiB of zeros.
+zeros_src() {
+	{ head -c 100000 /dev/urandom; head -c 262144 /dev/zero
+	  head -c 1000 /dev/urandom; head -c 524288 /dev/zero; } > "$1"
+}
+
+@test "sparse=always: onto stdout that holds old bytes, zeros read back as zeros" {
+	zeros_src src
+	head -c $((2 * MB)) /dev/urandom > old
+	cp old out
+	zcp --sparse=always src - 1<>out
+	# The copy, then the old bytes past it; nothing shorter.
+	cmp -n "$(stat -c %s src)" src out
+	cmp -i "$(stat -c %s src)" old out
+	[ "$(stat -c %s out)" -eq $((2 * MB)) ]
+	# The zeros are holes punched in the old data, not written.
+	[ "$(allocated out)" -lt $((2 * MB - 512 * 1024)) ]
+}
+
+@test "sparse=always: where holes cannot be punched, the zeros are written" {
+	zeros_src src
+	head -c $((2 * MB)) /dev/urandom > old
+	cp old out
+	with_faults fallocate:EOPNOTSUPP:1:0 "$ZCP" --sparse=always src - 1<>out
+	grep -q '^fallocate EOPNOTSUPP' "$FAULT_LOG"
+	cmp -n "$(stat -c %s src)" src out
+	cmp -i "$(stat -c %s src)" old out
+}
+
+@test "sparse=always: onto shorter old bytes, the file ends where the copy does" {
+	zeros_src src
+	head -c 50000 /dev/urandom > out
+	zcp --sparse=always src - 1<>out
+	cmp src out
+	[ "$(allocated out)" -lt 512000 ]
+}
+
 @test "offsets: a sparse stdin partly consumed is copied from where it stands" {
 	mksparse sp
 	tail -c +$((12 * MB + 1)) sp > rest

@@ -11,10 +11,10 @@
  *	  read, write; and for --atomic and --sync: tmpfile (open and
  *	  openat with O_TMPFILE only; other opens pass through uncounted),
  *	  fsync (fdatasync too), close, linkat (link too), rename (renameat
- *	  and renameat2 too).
+ *	  and renameat2 too); and fallocate.
  * @FD	  count and fault only the calls that involve descriptor FD: the
- *	  fd of read, write, fsync and close, either end of the others
- *	  (FICLONE: the destination or the source; tmpfile: its directory;
+ *	  fd of read, write, fsync, fallocate and close, either end of the
+ *	  others (FICLONE: the destination or the source; tmpfile: its directory;
  *	  linkat and rename: either directory, or the source of a linkat
  *	  with AT_EMPTY_PATH).
  * ACTION an errno name (EIO, EXDEV, ENOSPC, ... or a number): return -1
@@ -80,6 +80,7 @@ enum call {
 	C_CLOSE,
 	C_LINKAT,
 	C_RENAME,
+	C_FALLOCATE,
 	C_NCALLS
 };
 
@@ -98,6 +99,7 @@ static const char *const call_names[C_NCALLS] = {
 	[C_CLOSE] = "close",
 	[C_LINKAT] = "linkat",
 	[C_RENAME] = "rename",
+	[C_FALLOCATE] = "fallocate",
 };
 
 enum action {
@@ -143,6 +145,7 @@ static int	(*real_linkat)(int, const char *, int, const char *, int);
 static int	(*real_link)(const char *, const char *);
 static int	(*real_rename)(const char *, const char *);
 static int	(*real_renameat)(int, const char *, int, const char *);
+static int	(*real_fallocate)(int, int, off_t, off_t);
 static int	(*real_renameat2)(int, const char *, int, const char *,
 		    unsigned int);
 
@@ -375,6 +378,8 @@ resolve(void)
 	    dlsym(RTLD_NEXT, "renameat");
 	real_renameat2 = (int (*)(int, const char *, int, const char *,
 	    unsigned int))dlsym(RTLD_NEXT, "renameat2");
+	real_fallocate = (int (*)(int, int, off_t, off_t))
+	    dlsym(RTLD_NEXT, "fallocate");
 }
 
 __attribute__((constructor)) static void
@@ -778,6 +783,23 @@ fsync(int fd)
 		return rc;
 	return real_fsync != NULL ? real_fsync(fd) :
 	    (int)syscall(SYS_fsync, fd);
+}
+
+int
+fallocate(int fd, int mode, off_t off, off_t len)
+{
+	int rc;
+
+	if (status_fault(C_FALLOCATE, fd, fd, &rc))
+		return rc;
+	return real_fallocate != NULL ? real_fallocate(fd, mode, off, len) :
+	    (int)syscall(SYS_fallocate, fd, mode, off, len);
+}
+
+int
+fallocate64(int fd, int mode, off_t off, off_t len)
+{
+	return fallocate(fd, mode, off, len);
 }
 
 int
