@@ -577,6 +577,29 @@ settle_backups(struct options *o, const struct pstate *ps)
 	return 0;
 }
 
+/*
+ * A forced method that --sparse rules out would fail at the first file,
+ * after its destination was truncated: say so now.  --sparse=never
+ * avoids the methods that can keep holes, --sparse=always all but
+ * read/write, which turns zeros into holes; a clone does neither (so
+ * cp takes --reflink=always with --sparse=auto only).
+ */
+static bool
+contradicts_sparse(const struct engine_conf *e)
+{
+	const char *when = e->sparse == SPARSE_NEVER ? "never" : "always";
+
+	if (e->method < 0 || e->sparse == SPARSE_AUTO ||
+	    e->method == M_READWRITE)
+		return false;
+	if (e->sparse == SPARSE_NEVER && e->method != M_REFLINK &&
+	    e->method != M_COPY_FILE_RANGE)
+		return false;
+	diag_usage("--method=%s and --sparse=%s contradict each other",
+	    method_name(e->method), when);
+	return true;
+}
+
 /* cp's checks after parsing, and its defaults that depend on others. */
 static int
 check(struct options *o, const struct pstate *ps)
@@ -613,6 +636,8 @@ check(struct options *o, const struct pstate *ps)
 		    " each other");
 		return -1;
 	}
+	if (contradicts_sparse(&o->engine))
+		return -1;
 	if (o->engine.reflink == REFLINK_ALWAYS && o->engine.method >= 0 &&
 	    o->engine.method != M_REFLINK) {
 		diag_usage("--reflink=always and --method=%s contradict each"

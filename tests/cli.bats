@@ -93,6 +93,30 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	assert_line --index 0 'zcp: --reflink=always and --method=splice contradict each other'
 }
 
+@test "--method and --sparse that contradict are refused before any file is touched" {
+	local m sp
+	mkdata a 1000
+	mkdata b 2000
+	cp b orig
+	for m in reflink copy_file_range sendfile splice; do
+		for sp in never always; do
+			case $m:$sp in
+			sendfile:never|splice:never) continue ;;
+			esac
+			run zcp --method=$m --sparse=$sp a b
+			assert_failure 1
+			assert_line --index 0 "zcp: --method=$m and --sparse=$sp contradict each other"
+			assert_line --index 1 "Try 'zcp --help' for more information."
+			cmp b orig
+		done
+	done
+	for m in sendfile:never splice:never readwrite:never readwrite:always; do
+		run zcp --method=${m%:*} --sparse=${m#*:} a "c.${m%:*}.${m#*:}"
+		assert_success
+		cmp a "c.${m%:*}.${m#*:}"
+	done
+}
+
 @test "--pipe-size: parsed with expand_number, used for stdin/stdout pipes" {
 	mkdata a 100000
 	run bash -c 'cat a | "$ZCP" --trace --pipe-size=256k - out'
