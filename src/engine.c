@@ -576,11 +576,17 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	return rc;
 }
 
-/* bytes are in their destination for good; whole: the file is copied. */
+/*
+ * The moved bytes of a pair are in their destination for good (kept),
+ * or went with a temporary --atomic dropped; whole: the file is copied.
+ */
 void
-engine_landed(struct engine *e, off_t bytes, bool whole)
+engine_landed(struct engine *e, off_t moved, bool kept, bool whole)
 {
-	e->stats.bytes += bytes;
+	if (kept)
+		e->stats.bytes += moved;
+	else
+		e->stats.dropped += moved;
 	if (whole)
 		e->stats.files++;
 }

@@ -39,7 +39,7 @@ struct engine	*engine_new(const struct engine_conf *);
 void		 engine_free(struct engine *);
 int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
-void		 engine_landed(struct engine *, off_t, bool);
+void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 
 const char	*method_name(enum method_id);

@@ -38,7 +38,9 @@ struct fallback_stats {
 struct stats {
 	unsigned long		 pairs;		/* given to the engine */
 	unsigned long		 files;		/* pairs copied to the end */
-	off_t			 bytes;
+	off_t			 bytes;		/* landed for good */
+	off_t			 dropped;	/* went with --atomic's
+						 * dropped temporaries */
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;

@@ -14,7 +14,7 @@
 #include "engine.h"
 #include "report.h"
 
-#define STATS_VERSION	1
+#define STATS_VERSION	2
 
 /* Why a method fell back when the kernel gave no errno. */
 static const char zero_reason[] =
@@ -70,6 +70,11 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "files"), human(a, sizeof(a), (double)s->bytes, ""),
 	    (intmax_t)s->bytes,
 	    run->seconds, human(b, sizeof(b), rate(s, run), "/s"));
+	if (s->dropped > 0)
+		fprintf(f, "zcp: stats: %s (%jd bytes) dropped with"
+		    " temporaries that were not published\n",
+		    human(a, sizeof(a), (double)s->dropped, ""),
+		    (intmax_t)s->dropped);
 	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
 	    run->user, run->system);
 	for (i = 0; i < M_NMETHODS; i++) {
@@ -135,11 +140,12 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	int i;
 
 	fprintf(f, "{\"version\":%d,\"files\":%lu,\"pairs\":%lu,"
-	    "\"bytes\":%jd,\"seconds\":%.6f,\"bytes_per_second\":%.0f,"
+	    "\"bytes\":%jd,\"bytes_dropped\":%jd,\"seconds\":%.6f,"
+	    "\"bytes_per_second\":%.0f,"
 	    "\"user_seconds\":%.6f,\"system_seconds\":%.6f,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
-	    s->pairs, (intmax_t)s->bytes, run->seconds, rate(s, run),
-	    run->user, run->system, run->exit_status);
+	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped, run->seconds,
+	    rate(s, run), run->user, run->system, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
 	else

@@ -200,7 +200,7 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 	atomic = at.fd != -1;
 	rc = stdio_finish(c, &di, &at, created, rc);
 	/* A dropped temporary took its bytes with it. */
-	engine_landed(c->engine, rc == 0 || !atomic ? moved : 0, rc == 0);
+	engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
 out:
 	if (si.owned)
 		close(si.fd);

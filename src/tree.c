@@ -129,7 +129,7 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 	else
 		rc = finish_dest(c, d, dfd, created, rc);
 	/* A dropped temporary took its bytes with it. */
-	engine_landed(c->engine, rc == 0 || !atomic ? moved : 0, rc == 0);
+	engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
 	close(sfd);
 	return rc;
 }

@@ -63,13 +63,13 @@ jqr() { jq -r "$1" stats.json; }
 	printf '%s\n' "$output" > stats.json
 	jq -e . stats.json >/dev/null
 	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
-	    "version files pairs bytes seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
-	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .exit_status, .signal')" \
-	    "$(printf '1\n1\n1\n100000\n0\nnull')"
+	    "version files pairs bytes bytes_dropped seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
+	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .exit_status, .signal')" \
+	    "$(printf '2\n1\n1\n100000\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
 	    "pairs bytes calls attempts"
 	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
-	for k in version files pairs bytes seconds bytes_per_second \
+	for k in version files pairs bytes bytes_dropped seconds bytes_per_second \
 	    user_seconds system_seconds exit_status signal methods fallbacks \
 	    calls attempts method to errno reason count remembered; do
 		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
@@ -86,7 +86,7 @@ jqr() { jq -r "$1" stats.json; }
 	mkdata src 10
 	run zcp --stats=j src dst
 	assert_success
-	assert_output --regexp '^\{"version":1,'
+	assert_output --regexp '^\{"version":2,'
 	run zcp --stats=hum src dst2
 	assert_output --regexp '^zcp: stats: '
 }
@@ -333,8 +333,33 @@ same_profile() {
 	assert_file_not_exist dst
 	printf '%s\n' "$output" | tail -n 1 > stats.json
 	assert_equal "$(jqr '.files, .bytes, .exit_status')" "$(printf '0\n0\n1')"
-	# What the method did is still what it did.
+	# What the method did is still what it did, and the report says
+	# where those bytes went.
 	assert_equal "$(jqr '.methods.copy_file_range.bytes')" 300000
+	assert_equal "$(jqr '.bytes_dropped')" 300000
+}
+
+@test "stats: --atomic -r with a failure midway: the methods' bytes are the landed plus the dropped" {
+	need_jq
+	local i
+	mkdir t
+	for i in 1 2 3 4 5; do mkdata t/f$i 100000; done
+	# The third file's write moves 7 bytes, the next fails: its
+	# temporary, with those bytes, is dropped.
+	run with_faults write:short:3,write:ENOSPC:4 "$ZCP" -r --atomic \
+	    --method=readwrite --stats=json t u
+	assert_failure 1
+	printf '%s\n' "$output" | tail -n 1 > stats.json
+	assert_equal "$(jqr '.files')" 4
+	assert_equal "$(jqr '.bytes')" 400000
+	assert_equal "$(jqr '.bytes')" "$(cat u/* | wc -c)"
+	assert_equal "$(jqr '.bytes_dropped')" 7
+	assert_equal "$(jqr '.methods.readwrite.bytes')" \
+	    "$(jqr '.bytes + .bytes_dropped')"
+	# The human report says it in a line of its own.
+	run with_faults write:short:3,write:ENOSPC:4 "$ZCP" -r --atomic \
+	    --method=readwrite --stats t v
+	assert_line 'zcp: stats: 7 B (7 bytes) dropped with temporaries that were not published'
 }
 
 @test "stats: without --atomic, the bytes of a file that then failed did land" {
