@@ -65,34 +65,75 @@ backup_parse(const char *arg, const char *what, enum backup *type)
 	return -1;
 }
 
-/* The highest N of NAME.~N~ in the directory, 0 if none. */
-static unsigned long
-highest_number(int dirfd, const char *base)
+/*
+ * The version of a NAME.~N~ entry (what follows "NAME.~"): N is digits
+ * without a leading zero, followed by "~" and the end, as gnulib reads
+ * it.  Returns N's length, or 0 if this is not a numbered backup.
+ */
+static size_t
+version_len(const char *p)
 {
-	size_t len = strlen(base);
-	unsigned long n, best = 0;
+	size_t len = strspn(p, "0123456789");
+
+	if (len == 0 || p[0] == '0' || strcmp(p + len, "~") != 0)
+		return 0;
+	return len;
+}
+
+/*
+ * The highest N of NAME.~N~ in the directory, as a string of digits
+ * compared by length and then bytewise, so that no number overflows;
+ * malloc'd, or NULL if there is none (or no memory, errno ENOMEM).
+ */
+static char *
+highest_version(int dirfd, const char *base)
+{
+	size_t len = strlen(base), vlen, best_len = 0;
+	const char *v;
+	char *best = NULL;
 	struct dirent *de;
-	char *end;
 	DIR *d;
 	int fd;
 
+	errno = 0;
 	if ((fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return 0;
+		return NULL;
 	if ((d = fdopendir(fd)) == NULL) {
 		close(fd);
-		return 0;
+		return NULL;
 	}
 	while ((de = readdir(d)) != NULL) {
 		if (strncmp(de->d_name, base, len) != 0 ||
 		    strncmp(de->d_name + len, ".~", 2) != 0)
 			continue;
-		n = strtoul(de->d_name + len + 2, &end, 10);
-		if (end != de->d_name + len + 2 && strcmp(end, "~") == 0 &&
-		    n > best)
-			best = n;
+		v = de->d_name + len + 2;
+		if ((vlen = version_len(v)) == 0 || vlen < best_len ||
+		    (vlen == best_len && memcmp(v, best, vlen) <= 0))
+			continue;
+		free(best);
+		if ((best = strndup(v, vlen)) == NULL)
+			break;
+		best_len = vlen;
 	}
 	closedir(d);
 	return best;
+}
+
+/* N + 1, in decimal, from N's digits; malloc'd. */
+static char *
+next_version(const char *n)
+{
+	size_t len = strlen(n), i = len;
+	char *out = malloc(len + 2);
+
+	if (out == NULL)
+		return NULL;
+	out[0] = '0';
+	memcpy(out + 1, n, len + 1);
+	while (out[i] == '9')
+		out[i--] = '0';
+	out[i]++;
+	return out[0] == '0' ? memmove(out, out + 1, len + 1) : out;
 }
 
 /*
@@ -125,8 +166,7 @@ backup_name(int dirfd, const char *name, enum backup type,
     const char *suffix)
 {
 	const char *base = last_component(name);
-	unsigned long n = 0;
-	char *out;
+	char *out, *high = NULL, *next;
 	int dir = dirfd;
 
 	if (type != BACKUP_SIMPLE) {
@@ -140,12 +180,20 @@ backup_name(int dirfd, const char *name, enum backup type,
 			free(parent);
 		}
 		if (dir != -1)
-			n = highest_number(dir, base);
+			high = highest_version(dir, base);
 		if (dir != dirfd && dir != -1)
 			close(dir);
-		if (type == BACKUP_NUMBERED || n > 0) {
-			if (asprintf(&out, "%s.~%lu~", name, n + 1) == -1)
+		if (high == NULL && errno == ENOMEM)
+			return NULL;
+		if (type == BACKUP_NUMBERED || high != NULL) {
+			next = next_version(high != NULL ? high : "0");
+			free(high);
+			if (next == NULL || asprintf(&out, "%s.~%s~", name,
+			    next) == -1) {
+				free(next);
 				return NULL;
+			}
+			free(next);
 			return fit_name_max(out, strlen(name));
 		}
 	}

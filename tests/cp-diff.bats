@@ -711,6 +711,27 @@ fx_kds() {
 	diffcase --user --umask=077 perm -- -r src/ro src/a out
 }
 
+# ---- numbered backups: the numbers cp counts --------------------------
+
+# badnum: b with backups whose numbers cp does not count, and one at the
+# top of what 64 bits hold.
+fx_badnum() {
+	printf 'a\n' > a
+	printf 'b\n' > b
+	for n in -5 ' 7' +7 01 0; do printf 'x\n' > "b.~$n~"; done
+	printf 'c\n' > c
+	printf 'x\n' > 'c.~18446744073709551615~'
+	printf 'x\n' > 'c.~99~'
+}
+
+@test "backup: numbers with a sign, a space or a leading zero are not counted" {
+	diffcase badnum -- -v --backup=existing a b
+}
+
+@test "backup: a number past 64 bits is counted on, not wrapped" {
+	diffcase badnum -- -v --backup=numbered a c
+}
+
 # ---- --keep-directory-symlink: zcp only, not differential ----------------
 
 @test "kds: without --keep-directory-symlink zcp refuses as cp does" {
