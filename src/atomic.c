@@ -430,6 +430,48 @@ atomic_backup(const struct loc *d, const char *backup)
 	return rc;
 }
 
+/*
+ * Make a name at d with make(arg, dirfd, name), as cp's force_linkat and
+ * force_symlinkat: where something is there already and replace is
+ * true, make it under a hidden name beside it and rename that over it,
+ * so that a failure (EXDEV, EMLINK, ENOSPC) leaves the old file there.
+ * Returns 0, 1 if it replaced a file, or -1 with errno set.
+ */
+int
+atomic_make(const struct loc *d, bool replace,
+    int (*make)(void *, int, const char *), void *arg)
+{
+	char *dir, *tmp;
+	size_t len;
+	int i, rc = -1;
+
+	if (make(arg, d->dirfd, d->name) == 0)
+		return 0;
+	if (errno != EEXIST || !replace || (dir = dir_part(d->name)) == NULL)
+		return -1;
+	len = strlen(dir);
+	tmp = malloc(len + sizeof(HIDDEN_PREFIX) + HIDDEN_RANDOM);
+	if (tmp != NULL) {
+		memcpy(tmp, dir, len);
+		for (i = 0; i < HIDDEN_TRIES && rc == -1; i++) {
+			hidden_name(tmp + len);
+			rc = make(arg, d->dirfd, tmp);
+			if (rc == -1 && errno != EEXIST)
+				break;
+		}
+		if (rc == 0 && renameat(d->dirfd, tmp, d->dirfd, d->name) == -1) {
+			int saved = errno;
+
+			(void)unlinkat(d->dirfd, tmp, 0);
+			errno = saved;
+			rc = -1;
+		}
+	}
+	free(tmp);
+	free(dir);
+	return rc == 0 ? 1 : -1;
+}
+
 /* --sync: a file's data and attributes on stable storage. */
 int
 sync_file(int fd, const char *path)

@@ -63,11 +63,13 @@ path_join(const char *dir, const char *name)
 	return p;
 }
 
+/* fresh: dst's directory was made just now (--parents), as in cp. */
 static int
-copy_top(struct ctx *c, const char *src, const char *dst)
+copy_top(struct ctx *c, const char *src, const char *dst, bool fresh)
 {
 	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
 
+	d.fresh = fresh;
 	c->top_src = src;
 	c->top_dst = dst;
 	return copy_entry(c, &s, &d, true);
@@ -101,7 +103,7 @@ stat_dir(const char *path, struct stat *st, const char *what)
  */
 static int
 make_parents(struct ctx *c, const char *src, const char *dst,
-    struct parent **out, size_t *nout)
+    struct parent **out, size_t *nout, bool *made_last)
 {
 	size_t lead = strspn(src, "/"), at, off;
 	char *s = strdup(src), *d = strdup(dst), *slash;
@@ -110,6 +112,7 @@ make_parents(struct ctx *c, const char *src, const char *dst,
 	struct stat st;
 	int rc = -1;
 
+	*made_last = false;
 	if (s == NULL || d == NULL)
 		goto done;
 	off = strlen(d) - strlen(s + lead);
@@ -134,6 +137,7 @@ make_parents(struct ctx *c, const char *src, const char *dst,
 				    quote(d));
 			goto done;
 		}
+		*made_last = v[n].made;
 		v[n++].dst = strdup(d);
 		s[at] = d[off + at - lead] = '/';
 		while (slash[1] == '/')
@@ -172,19 +176,53 @@ fix_parents(struct ctx *c, struct parent *v, size_t n)
 	return rc;
 }
 
+/*
+ * Whether a name, taken a component at a time, climbs above where it
+ * starts ("..", "a/../.."): under --parents that would be outside the
+ * target directory.
+ */
+static bool
+climbs_out(const char *name)
+{
+	long depth = 0;
+	size_t len;
+
+	while (*(name += strspn(name, "/")) != '\0') {
+		len = strcspn(name, "/");
+		if (len == 2 && name[0] == '.' && name[1] == '.')
+			depth--;
+		else if (!(len == 1 && name[0] == '.'))
+			depth++;
+		if (depth < 0)
+			return true;
+		name += len;
+	}
+	return false;
+}
+
 static int
 copy_with_parents(struct ctx *c, const char *src, const char *target)
 {
 	struct parent *v;
 	char *dst;
 	size_t n;
+	bool made;
 	int rc;
 
+	/*
+	 * GNU cp 9.1 writes "cp --parents ../f dir" to dir/../f, outside
+	 * the directory it was given: refuse instead.
+	 */
+	if (climbs_out(src)) {
+		diag(0, "with --parents, %s would be copied outside %s",
+		    quote_n(0, src), quote_n(1, target));
+		return -1;
+	}
 	if ((dst = path_join(target, src + strspn(src, "/"))) == NULL)
 		return -1;
-	rc = make_parents(c, src, dst, &v, &n);
+	rc = make_parents(c, src, dst, &v, &n, &made);
 	if (rc == 0)
-		rc = copy_top(c, src, dst);
+		rc = copy_top(c, src, dst, made);
 	if (fix_parents(c, v, n) == -1)
 		rc = -1;
 	free(dst);
@@ -211,12 +249,43 @@ copy_into(struct ctx *c, const char *arg, const char *target)
 		return -1;
 	}
 	strip_trailing_slashes(base);
-	dst = path_join(target, base);
-	rc = dst != NULL ? copy_top(c, src, dst) : -1;
+	/* As cp: "cp -r a/b/.. t" copies into t/., never into t/.. */
+	dst = path_join(target, strcmp(base, "..") == 0 ? "." : base);
+	rc = dst != NULL ? copy_top(c, src, dst, false) : -1;
 	free(dst);
 	free(base);
 	free(src);
 	return rc;
+}
+
+/*
+ * SOURCE DEST.  cp turns "cp --force --backup f f" into a copy of f to
+ * its backup name, f staying as it is.
+ */
+static int
+copy_pair(struct ctx *c, const char *src, const char *dst)
+{
+	const struct cpopts *o = c->o;
+	struct cpopts plain;
+	struct stat st;
+	char *backup;
+	int rc;
+
+	if (!o->force || o->backup == BACKUP_NONE || strcmp(src, dst) != 0 ||
+	    stat(dst, &st) != 0 || !S_ISREG(st.st_mode))
+		return copy_top(c, src, dst, false) == 0 ? 0 : -1;
+	if ((backup = backup_name(AT_FDCWD, dst, o->backup, o->suffix)) ==
+	    NULL) {
+		diag(errno, "cannot backup %s", quote(dst));
+		return -1;
+	}
+	plain = *o;
+	plain.backup = BACKUP_NONE;
+	c->o = &plain;
+	rc = copy_top(c, src, backup, false);
+	c->o = o;
+	free(backup);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Returns 0 if every source was copied, -1 otherwise (or on a usage
@@ -258,10 +327,10 @@ cp_main(struct ctx *c, int n, char **ops)
 		return -1;
 	}
 	if (target == NULL)
-		return copy_top(c, ops[0], ops[1]);
+		return copy_pair(c, ops[0], ops[1]);
 	c->many = nsrc > 1;
 	for (i = 0; i < nsrc && sig_pending() == 0; i++)
-		if (copy_into(c, ops[i], target) == -1)
+		if (copy_into(c, ops[i], target) != 0)
 			rc = -1;
 	return rc;
 }

@@ -71,7 +71,12 @@ struct loc {
 	dev_t		 dirdev;	/* dirfd's device, 0 if unknown */
 	gid_t		 newgid;	/* the group a file made there gets */
 	bool		 plain;		/* and mode & ~umask (no default ACL) */
+	bool		 fresh;		/* nothing there: its directory was
+					 * made just now */
 };
+
+/* A source loc that is a descriptor, not a name: "-". */
+#define LOC_NOT_A_NAME	(-200)
 
 /* A name as given on the command line, relative to the working dir. */
 #define LOC_CWD(p)	((struct loc){ .dirfd = AT_FDCWD, .name = (p), \
@@ -91,7 +96,13 @@ struct ctx {
 	dev_t			 top_dev;
 	bool			 std_closed[2];	/* started without fd 0, 1 */
 	bool			 many;		/* two or more sources */
+	bool			 stdin_is_data;	/* "-" is the source */
+	int			 stdin_err;	/* reading an answer failed */
 };
+
+/* copy_entry's answer when a directory was being copied into itself:
+ * cp stops copying that command-line source there. */
+#define COPY_INTO_SELF	(-2)
 
 int	 cp_main(struct ctx *, int, char **);
 int	 copy_entry(struct ctx *, const struct loc *, const struct loc *,
@@ -136,6 +147,8 @@ int	 atomic_open(struct atomic *, const struct ctx *, const struct loc *,
 int	 atomic_publish(struct atomic *, int);
 void	 atomic_discard(struct atomic *);
 int	 atomic_backup(const struct loc *, const char *);
+int	 atomic_make(const struct loc *, bool,
+	    int (*)(void *, int, const char *), void *);
 int	 sync_file(int, const char *);
 int	 sync_parent(const struct loc *);
 
@@ -150,5 +163,11 @@ const char	*seen_source(struct seen *, const struct stat *,
 		    const char *);
 void		 seen_made(struct seen *, dev_t, ino_t);
 bool		 seen_was_made(struct seen *, dev_t, ino_t);
+bool		 seen_top_source(struct seen *, const struct loc *,
+		    const struct stat *);
+void		 seen_top_made(struct seen *, const struct loc *,
+		    const struct stat *);
+bool		 seen_top_was_made(struct seen *, const struct loc *,
+		    const struct stat *);
 
 #endif

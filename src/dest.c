@@ -49,57 +49,190 @@ verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
 	fputc('\n', out);
 }
 
-/* cp's yesno(): a line from standard input that starts with y or Y. */
-static bool
-yes(void)
+/*
+ * cp's yesno(): a line that starts with y or Y.  The answer comes from
+ * standard input, except where standard input is the data being copied
+ * ("zcp -i - f"): stdio would buffer part of the data with the answer,
+ * so it comes from the terminal, or there is none to give.
+ */
+static enum verdict
+answer(struct ctx *c, const struct loc *d)
 {
+	FILE *in = stdin;
 	char *line = NULL;
 	size_t cap = 0;
-	bool y;
+	ssize_t n;
 
 	fflush(stderr);
-	y = getline(&line, &cap, stdin) > 0 && (line[0] == 'y' ||
-	    line[0] == 'Y');
+	if (c->stdin_is_data && (in = fopen("/dev/tty", "re")) == NULL) {
+		fputc('\n', stderr);
+		diag(errno, "cannot ask before overwriting %s: standard input"
+		    " is the data, and /dev/tty cannot be read",
+		    quote(d->path));
+		return FAIL;
+	}
+	n = getline(&line, &cap, in);
+	if (n == -1 && ferror(in) && in == stdin)
+		c->stdin_err = errno;
+	if (in != stdin)
+		fclose(in);
+	n = n > 0 && (line[0] == 'y' || line[0] == 'Y');
 	free(line);
-	return y;
+	return n ? PROCEED : SKIP;
 }
 
-static bool
-ask_overwrite(const struct ctx *c, const struct loc *d, const struct stat *dst)
+/* cp's overwrite_ok: the prompt, then the answer. */
+static enum verdict
+ask_overwrite(struct ctx *c, const struct loc *d, const struct stat *dst)
 {
-	char perms[11];
+	const struct cpopts *o = c->o;
+	char perms[12];
 
-	if (!c->root && !S_ISLNK(dst->st_mode) &&
-	    faccessat(d->dirfd, d->name, W_OK, AT_EACCESS) == -1 &&
-	    errno == EACCES) {
+	if (!S_ISLNK(dst->st_mode) && !c->root &&
+	    faccessat(d->dirfd, d->name, W_OK, AT_EACCESS) != 0) {
 		strmode(dst->st_mode, perms);
 		perms[10] = '\0';
-		fprintf(stderr, "zcp: unwritable %s (mode %04o, %s); try"
-		    " anyway? ", quote(d->path), dst->st_mode & 07777,
-		    perms + 1);
+		fprintf(stderr, o->remove_dest || o->force ?
+		    "zcp: replace %s, overriding mode %04o (%s)? " :
+		    "zcp: unwritable %s (mode %04o, %s); try anyway? ",
+		    quote(d->path), dst->st_mode & 07777, perms + 1);
 	} else
 		fprintf(stderr, "zcp: overwrite %s? ", quote(d->path));
-	return yes();
+	return answer(c, d);
 }
 
 /*
- * cp's same_file_ok: the names lead to one file, or copying a symlink
- * would make the destination point at itself.  The special case of
- * "cp -fb f f" (back the file up, copy the backup) is allowed.
+ * The directory holding the last component of l's name, as fstatat
+ * sees it: with same_entry, gnulib's same_nameat.
+ */
+int
+entry_dir(const struct loc *l, struct stat *st)
+{
+	const char *base = last_component(l->name);
+	char *dir;
+	int rc;
+
+	if (base == l->name)
+		return fstatat(l->dirfd, ".", st, 0);
+	if ((dir = strndup(l->name, (size_t)(base - l->name))) == NULL)
+		return -1;
+	rc = fstatat(l->dirfd, dir, st, 0);
+	free(dir);
+	return rc;
+}
+
+/* The two names are one directory entry. */
+static bool
+same_entry(const struct loc *a, const struct loc *b)
+{
+	const char *x = last_component(a->name), *y = last_component(b->name);
+	size_t xl = strcspn(x, "/"), yl = strcspn(y, "/");
+	struct stat sa, sb;
+
+	return xl == yl && memcmp(x, y, xl) == 0 && entry_dir(a, &sa) == 0 &&
+	    entry_dir(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	    sa.st_ino == sb.st_ino;
+}
+
+static bool
+same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The two symlinks of cp's same_file_ok under -P: distinct ones are
+ * fine; two names of one symlink are left alone (*now) unless backing up.
  */
 static bool
-same_file(const struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct stat *dst)
+same_symlinks_ok(const struct ctx *c, const struct loc *s,
+    const struct stat *sst, const struct loc *d, const struct stat *dst,
+    bool *now)
 {
-	struct stat deep;
-
-	if (sst->st_dev == dst->st_dev && sst->st_ino == dst->st_ino)
-		return !(c->o->force && c->o->backup != BACKUP_NONE &&
-		    S_ISREG(sst->st_mode));
-	if (!S_ISLNK(sst->st_mode) || S_ISLNK(dst->st_mode))
+	if (same_entry(s, d))
 		return false;
-	return fstatat(s->dirfd, s->name, &deep, 0) == 0 &&
-	    deep.st_dev == dst->st_dev && deep.st_ino == dst->st_ino;
+	if (c->o->backup == BACKUP_NONE && same_inode(sst, dst))
+		*now = true;
+	return true;
+}
+
+/*
+ * The end of cp's same_file_ok, once the names (not followed) are known
+ * to lead to one file: fine only where no data can be lost.
+ */
+static bool
+same_file_tail(const struct ctx *c, const struct loc *s,
+    const struct stat *sl, const struct loc *d, const struct stat *dl,
+    bool *now)
+{
+	const struct cpopts *o = c->o;
+	bool same_link = same_inode(sl, dl);
+	struct stat a, b;
+
+	if (o->backup != BACKUP_NONE) {
+		/* Backing up a dereferenced symlink's target would leave the
+		 * source dangling. */
+		if (!same_link)
+			return !(o->deref != DEREF_NEVER &&
+			    S_ISLNK(sl->st_mode) && !S_ISLNK(dl->st_mode));
+		return !same_entry(s, d);
+	}
+	if (o->remove_dest) {
+		if (S_ISLNK(dl->st_mode))
+			return true;
+		if (same_link && dl->st_nlink > 1 && !same_entry(s, d))
+			return true;
+	}
+	if (!S_ISLNK(sl->st_mode) && !S_ISLNK(dl->st_mode)) {
+		if (!same_inode(sl, dl))
+			return true;
+		*now = o->hard_link;
+		return o->hard_link;
+	}
+	if (o->symbolic_link && S_ISLNK(dl->st_mode))
+		return true;
+	if (o->deref != DEREF_NEVER)
+		return false;
+	if (fstatat(s->dirfd, s->name, &a, 0) != 0 ||
+	    fstatat(d->dirfd, d->name, &b, 0) != 0 || !same_inode(&a, &b))
+		return true;
+	*now = o->hard_link && !S_ISLNK(dl->st_mode);
+	return o->hard_link;
+}
+
+/*
+ * cp's same_file_ok: whether copying s onto d, which may be one file,
+ * loses no data.  *now: nothing is left to do (a hard link that is
+ * there already).  A source that is not a name ("-") is one file with
+ * the destination only if they are the same inode.
+ */
+static bool
+same_file_ok(const struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, const struct stat *dst, bool *now)
+{
+	struct stat sl, dl;
+	bool same = same_inode(sst, dst);
+
+	*now = false;
+	if (s->dirfd == LOC_NOT_A_NAME)
+		return !same;
+	if (same && c->o->hard_link) {
+		*now = true;
+		return true;
+	}
+	if (c->o->deref == DEREF_NEVER) {
+		if (S_ISLNK(sst->st_mode) && S_ISLNK(dst->st_mode))
+			return same_symlinks_ok(c, s, sst, d, dst, now);
+		return same_file_tail(c, s, sst, d, dst, now);
+	}
+	if (!same)
+		return true;
+	if (fstatat(d->dirfd, d->name, &dl, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    fstatat(s->dirfd, s->name, &sl, AT_SYMLINK_NOFOLLOW) != 0)
+		return true;
+	if (S_ISLNK(sl.st_mode) && S_ISLNK(dl.st_mode) && c->o->remove_dest)
+		return true;
+	return same_file_tail(c, s, &sl, d, &dl, now);
 }
 
 static bool
@@ -111,120 +244,169 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
 }
 
 /*
- * The destination exists: whether cp goes on, skips it quietly (-n, -u,
- * a "no" to -i), or refuses.  Nothing is changed yet.
+ * The destination exists: whether cp goes on, skips it quietly (-n, a
+ * "no" to -i, or there is nothing to do), finds it up to date (-u), or
+ * refuses, in cp's order.  Nothing is changed yet.
  */
 static enum verdict
 may_replace(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const struct stat *dst)
+    const struct loc *d, const struct stat *dst, bool cmdline)
 {
 	const struct cpopts *o = c->o;
-	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode);
+	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode), now;
+	enum verdict v;
 	struct stat deep;
 
-	if (same_file(c, s, sst, dst)) {
+	if (o->clobber != CLOBBER_NO &&
+	    !same_file_ok(c, s, sst, d, dst, &now)) {
 		diag(0, "%s and %s are the same file", quote_n(0, s->path),
 		    quote_n(1, d->path));
 		return FAIL;
 	}
-	if (!ddir && o->clobber == CLOBBER_NO)
+	if (!sdir && o->update && is_newer_or_same(dst, sst))
+		return UPTODATE;
+	if (!sdir && o->clobber == CLOBBER_NO)
 		return SKIP;
-	if (!ddir && !sdir && seen_was_made(c->seen, dst->st_dev,
-	    dst->st_ino)) {
+	if (!sdir && o->clobber == CLOBBER_ASK &&
+	    (v = ask_overwrite(c, d, dst)) != PROCEED)
+		return v;
+	if (o->clobber != CLOBBER_NO && now)
+		return SKIP;
+	if (!ddir && sdir && !(o->keep_dir_symlink && S_ISLNK(dst->st_mode) &&
+	    fstatat(d->dirfd, d->name, &deep, 0) == 0 &&
+	    S_ISDIR(deep.st_mode))) {
+		diag(0, "cannot overwrite non-directory %s with directory %s",
+		    quote_n(0, d->path), quote_n(1, s->path));
+		return FAIL;
+	}
+	if (!ddir && cmdline && c->many && o->backup != BACKUP_NUMBERED &&
+	    seen_top_was_made(c->seen, d, dst)) {
 		diag(0, "will not overwrite just-created %s with %s",
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return FAIL;
 	}
-	if (!sdir && o->update && is_newer_or_same(dst, sst))
-		return SKIP;
-	if (!sdir && o->clobber == CLOBBER_ASK && !ask_overwrite(c, d, dst))
-		return SKIP;
 	if (ddir && !sdir) {
 		diag(0, "cannot overwrite directory %s with non-directory",
 		    quote(d->path));
-		return FAIL;
-	}
-	if (sdir && !ddir && !(o->keep_dir_symlink &&
-	    S_ISLNK(dst->st_mode) && fstatat(d->dirfd, d->name, &deep, 0) ==
-	    0 && S_ISDIR(deep.st_mode))) {
-		diag(0, "cannot overwrite non-directory %s with directory %s",
-		    quote_n(0, d->path), quote_n(1, s->path));
 		return FAIL;
 	}
 	return PROCEED;
 }
 
 /*
- * Make way for a file over an existing non-directory: the backup, or
- * removing what is not written through.  *backup gets the backup's name;
- * *to_backup says the copy goes there instead (cp -fb f f).
+ * cp's source_is_dst_backup: the source is what backing up d would
+ * replace, so making the backup would destroy it.  Numbered backups
+ * are checked only under the simple name, as by cp.
+ */
+static bool
+source_is_backup(const struct ctx *c, const struct loc *s,
+    const struct stat *sst, const struct loc *d)
+{
+	const char *sb = last_component(s->path), *db = last_component(d->name);
+	size_t dl = strlen(db), sl = strlen(c->o->suffix);
+	struct stat st;
+	char *back;
+	bool same;
+
+	if (strlen(sb) != dl + sl || memcmp(sb, db, dl) != 0 ||
+	    strcmp(sb + dl, c->o->suffix) != 0)
+		return false;
+	if (asprintf(&back, "%s%s", d->name, c->o->suffix) == -1)
+		return false;
+	same = fstatat(d->dirfd, back, &st, 0) == 0 && same_inode(sst, &st);
+	free(back);
+	return same;
+}
+
+static bool
+dot_or_dotdot(const char *name)
+{
+	return name[0] == '.' && (name[1] == '\0' || name[1] == '/' ||
+	    (name[1] == '.' && (name[2] == '\0' || name[2] == '/')));
+}
+
+/* Move the destination aside to its backup name, *backup. */
+static enum verdict
+back_up(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, struct existing *e, bool atomic)
+{
+	const struct cpopts *o = c->o;
+
+	if (o->backup != BACKUP_NUMBERED && source_is_backup(c, s, sst, d)) {
+		diag(0, "backing up %s might destroy source;  %s not copied",
+		    quote_n(0, d->path), quote_n(1, s->path));
+		return FAIL;
+	}
+	if ((e->backup = backup_name(d->dirfd, d->name, o->backup,
+	    o->suffix)) == NULL) {
+		diag(errno, "cannot backup %s", quote(d->path));
+		return FAIL;
+	}
+	e->have_dst = false;
+	if (atomic) {
+		switch (atomic_backup(d, e->backup)) {
+		case 0:
+			e->have_dst = true;
+			return PROCEED;
+		case 1:
+			return PROCEED;
+		}
+	} else if (renameat(d->dirfd, d->name, d->dirfd, e->backup) == 0 ||
+	    errno == ENOENT)
+		return PROCEED;
+	diag(errno, "cannot backup %s", quote(d->path));
+	return FAIL;
+}
+
+/*
+ * Make way for a file over an existing non-directory, as cp: the backup,
+ * or removing what would otherwise be written through and must not be:
+ * with --remove-destination, a file with other hard links when keeping
+ * links (a hard-link snapshot must not change), or a non-regular source
+ * under -P.  --atomic never writes through, so removes nothing.
  */
 static enum verdict
-make_way(struct ctx *c, const struct stat *sst, const struct loc *d,
-    const struct stat *dst, bool *have_dst, char **backup, bool *to_backup,
+make_way(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, const struct stat *dst, struct existing *e,
     bool atomic)
 {
 	const struct cpopts *o = c->o;
 
-	if (o->backup != BACKUP_NONE) {
-		if ((*backup = backup_name(d->dirfd, d->name, o->backup,
-		    o->suffix)) == NULL) {
-			diag(errno, "cannot backup %s", quote(d->path));
-			return FAIL;
-		}
-		*have_dst = false;
-		/* cp -fb f f: the backup is a new copy of f; f stays. */
-		if (sst->st_dev == dst->st_dev && sst->st_ino == dst->st_ino) {
-			*to_backup = true;
-			return PROCEED;
-		}
-		if (atomic)
-			switch (atomic_backup(d, *backup)) {
-			case 0:
-				*have_dst = true;
-				return PROCEED;
-			case 1:
-				return PROCEED;
-			}
-		else if (renameat(d->dirfd, d->name, d->dirfd, *backup) == 0)
-			return PROCEED;
-		diag(errno, "cannot backup %s", quote(d->path));
+	if (S_ISDIR(dst->st_mode))
+		return PROCEED;
+	if (o->backup != BACKUP_NONE && !dot_or_dotdot(last_component(s->path)))
+		return back_up(c, s, sst, d, e, atomic);
+	if (atomic || !(o->remove_dest || (!o->attr_only &&
+	    ((o->keep_links && dst->st_nlink > 1) ||
+	    (o->deref == DEREF_NEVER && !S_ISREG(sst->st_mode))))))
+		return PROCEED;
+	if (unlinkat(d->dirfd, d->name, 0) == -1 && errno != ENOENT) {
+		diag(errno, "cannot remove %s", quote(d->path));
 		return FAIL;
 	}
-	if (atomic)
-		return PROCEED;
-	/*
-	 * Only a regular file is written through; others replace what is
-	 * there.  A link (-l, -s) replaces a file only when forced.
-	 */
-	if (o->remove_dest || ((o->hard_link || o->symbolic_link) ?
-	    o->force : !as_regular(c, sst->st_mode))) {
-		if (unlinkat(d->dirfd, d->name, 0) == -1) {
-			diag(errno, "cannot remove %s", quote(d->path));
-			return FAIL;
-		}
-		if (o->remove_dest && o->verbose)
-			printf("removed %s\n", quote(d->path));
-		*have_dst = false;
-	}
+	if (o->verbose)
+		printf("removed %s\n", quote(d->path));
+	e->have_dst = false;
 	return PROCEED;
 }
 
 /*
  * The destination exists: decide like cp whether to go on, skip it or
  * fail, and make the backup or remove the old file when going on needs
- * it.  *backup gets the backup's name.
+ * it.  e says what is there afterwards and the backup's name.
  */
 enum verdict
 existing(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, struct stat *dst, bool *have_dst, char **backup,
-    bool *to_backup, bool atomic)
+    const struct loc *d, const struct stat *dst, bool cmdline, bool atomic,
+    struct existing *e)
 {
-	enum verdict v = may_replace(c, s, sst, d, dst);
+	enum verdict v = may_replace(c, s, sst, d, dst, cmdline);
 
-	if (v != PROCEED || S_ISDIR(sst->st_mode) || S_ISDIR(dst->st_mode))
+	e->have_dst = true;
+	e->backup = NULL;
+	if (v != PROCEED || S_ISDIR(sst->st_mode))
 		return v;
-	return make_way(c, sst, d, dst, have_dst, backup, to_backup, atomic);
+	return make_way(c, s, sst, d, dst, e, atomic);
 }
 
 /* The backup of the destination, as a path for messages. */

@@ -9,15 +9,27 @@
 
 #include "cp.h"
 
-enum verdict { PROCEED, SKIP, FAIL };
+enum verdict {
+	PROCEED,
+	SKIP,		/* quietly: -n, a "no" to -i, nothing to do */
+	UPTODATE,	/* -u: the destination is not older */
+	FAIL
+};
+
+/* What existing() left at the destination. */
+struct existing {
+	bool	 have_dst;	/* something is still there */
+	char	*backup;	/* the backup's name in d's directory, or NULL */
+};
 
 bool		 follows(const struct ctx *, bool);
 bool		 as_regular(const struct ctx *, mode_t);
 void		 verbose(const struct ctx *, const struct loc *,
 		    const struct loc *, const char *);
 enum verdict	 existing(struct ctx *, const struct loc *,
-		    const struct stat *, const struct loc *, struct stat *,
-		    bool *, char **, bool *, bool);
+		    const struct stat *, const struct loc *,
+		    const struct stat *, bool, bool, struct existing *);
+int		 entry_dir(const struct loc *, struct stat *);
 char		*backup_path(const struct loc *, const char *);
 int		 open_dest(struct ctx *, const struct loc *, mode_t, bool,
 		    bool *);

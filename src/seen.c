@@ -1,11 +1,15 @@
 /*
- * seen: the files a run met and made, by device and inode: where a
- * source with several links was copied first (to link the others to it),
- * and what the run created (so it neither copies a directory into itself
- * forever nor overwrites a file it just made).
+ * seen: the files a run met and made, by device and inode, as cp keeps
+ * them: where a source with several links was copied first (to link the
+ * others to it), the directories the run created (so that it does not
+ * copy a directory into itself forever), and, when there are several
+ * command-line sources, each of them and what it became (so that a
+ * source named twice is copied once and a file just made is not
+ * overwritten by the next operand).
  */
 #include "config.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,29 +20,52 @@
 #include <sys/tree.h>
 
 #include "cp.h"
+#include "dest.h"
+
+enum set {
+	SET_SOURCE,		/* a source file -> its first copy */
+	SET_MADE_DIR,		/* a directory this run created */
+	SET_TOP_SOURCE,		/* a command-line source, by name too */
+	SET_TOP_DEST		/* what one became, by name too */
+};
 
 struct inode {
 	RB_ENTRY(inode)	 entry;
+	enum set	 set;
 	dev_t		 dev;
 	ino_t		 ino;
-	char		*dst;		/* first copy of a source, or NULL */
+	dev_t		 pdev;		/* SET_TOP_*: the directory entry, */
+	ino_t		 pino;		/* its directory and last name */
+	char		*name;		/* that name (SET_TOP_*), or the
+					 * first copy (SET_SOURCE) */
 };
 
 RB_HEAD(inodes, inode);
 
 struct seen {
-	struct inodes	 sources;
-	struct inodes	 made;
+	struct inodes	 all;
 };
 
 static int
 inode_cmp(struct inode *a, struct inode *b)
 {
+	if (a->set != b->set)
+		return a->set < b->set ? -1 : 1;
 	if (a->dev != b->dev)
 		return a->dev < b->dev ? -1 : 1;
 	if (a->ino != b->ino)
 		return a->ino < b->ino ? -1 : 1;
-	return 0;
+	if (a->set != SET_TOP_SOURCE && a->set != SET_TOP_DEST)
+		return 0;
+	/*
+	 * cp's file sets (gnulib's triple_compare): one file under another
+	 * directory entry is another entry; "f" and "./f" are one.
+	 */
+	if (a->pdev != b->pdev)
+		return a->pdev < b->pdev ? -1 : 1;
+	if (a->pino != b->pino)
+		return a->pino < b->pino ? -1 : 1;
+	return strcmp(a->name, b->name);
 }
 
 RB_GENERATE_STATIC(inodes, inode, entry, inode_cmp)
@@ -48,33 +75,71 @@ seen_new(void)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 
-	if (s != NULL) {
-		RB_INIT(&s->sources);
-		RB_INIT(&s->made);
-	}
+	if (s != NULL)
+		RB_INIT(&s->all);
 	return s;
-}
-
-static void
-drain(struct inodes *t)
-{
-	struct inode *n, *next;
-
-	RB_FOREACH_SAFE(n, inodes, t, next) {
-		RB_REMOVE(inodes, t, n);
-		free(n->dst);
-		free(n);
-	}
 }
 
 void
 seen_free(struct seen *s)
 {
+	struct inode *n, *next;
+
 	if (s == NULL)
 		return;
-	drain(&s->sources);
-	drain(&s->made);
+	RB_FOREACH_SAFE(n, inodes, &s->all, next) {
+		RB_REMOVE(inodes, &s->all, n);
+		free(n->name);
+		free(n);
+	}
 	free(s);
+}
+
+static struct inode *
+find(struct seen *s, const struct inode *k)
+{
+	return RB_FIND(inodes, &s->all, (struct inode *)k);
+}
+
+/* Note k; out of memory, it is dropped: cp's checks then see less. */
+static void
+add(struct seen *s, const struct inode *k)
+{
+	struct inode *n = malloc(sizeof(*n));
+
+	if (n == NULL)
+		return;
+	*n = *k;
+	if (k->name != NULL && (n->name = strdup(k->name)) == NULL) {
+		free(n);
+		return;
+	}
+	if (RB_INSERT(inodes, &s->all, n) != NULL) {
+		free(n->name);
+		free(n);
+	}
+}
+
+/* The key of the directory entry l, which is st; -1 if its directory
+ * cannot be looked at. */
+static int
+top_key(struct inode *k, enum set set, const struct loc *l,
+    const struct stat *st, char *base)
+{
+	struct stat dir;
+	size_t len;
+
+	if (entry_dir(l, &dir) == -1)
+		return -1;
+	len = strcspn(last_component(l->name), "/");
+	if (len >= NAME_MAX + 1)
+		len = NAME_MAX;
+	memcpy(base, last_component(l->name), len);
+	base[len] = '\0';
+	*k = (struct inode){ .set = set, .dev = st->st_dev,
+	    .ino = st->st_ino, .pdev = dir.st_dev, .pino = dir.st_ino,
+	    .name = base };
+	return 0;
 }
 
 /*
@@ -84,39 +149,64 @@ seen_free(struct seen *s)
 const char *
 seen_source(struct seen *s, const struct stat *st, const char *dst)
 {
-	struct inode k = { .dev = st->st_dev, .ino = st->st_ino }, *n;
+	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
+	    .ino = st->st_ino }, *n;
 
-	if ((n = RB_FIND(inodes, &s->sources, &k)) != NULL)
-		return n->dst;
-	if ((n = calloc(1, sizeof(*n))) == NULL)
-		return NULL;
-	n->dev = st->st_dev;
-	n->ino = st->st_ino;
-	if ((n->dst = strdup(dst)) == NULL) {
-		free(n);
-		return NULL;
-	}
-	RB_INSERT(inodes, &s->sources, n);
+	if ((n = find(s, &k)) != NULL)
+		return n->name;
+	k.name = (char *)dst;
+	add(s, &k);
 	return NULL;
 }
 
 void
 seen_made(struct seen *s, dev_t dev, ino_t ino)
 {
-	struct inode *n = calloc(1, sizeof(*n));
+	struct inode k = { .set = SET_MADE_DIR, .dev = dev, .ino = ino };
 
-	if (n == NULL)
-		return;
-	n->dev = dev;
-	n->ino = ino;
-	if (RB_INSERT(inodes, &s->made, n) != NULL)
-		free(n);
+	add(s, &k);
 }
 
 bool
 seen_was_made(struct seen *s, dev_t dev, ino_t ino)
 {
-	struct inode k = { .dev = dev, .ino = ino };
+	struct inode k = { .set = SET_MADE_DIR, .dev = dev, .ino = ino };
 
-	return RB_FIND(inodes, &s->made, &k) != NULL;
+	return find(s, &k) != NULL;
+}
+
+/* Whether the command-line source l (st) came before; notes it. */
+bool
+seen_top_source(struct seen *s, const struct loc *l, const struct stat *st)
+{
+	char base[NAME_MAX + 1];
+	struct inode k;
+
+	if (top_key(&k, SET_TOP_SOURCE, l, st, base) == -1)
+		return false;
+	if (find(s, &k) != NULL)
+		return true;
+	add(s, &k);
+	return false;
+}
+
+/* The command-line destination l, now st, was made by this run. */
+void
+seen_top_made(struct seen *s, const struct loc *l, const struct stat *st)
+{
+	char base[NAME_MAX + 1];
+	struct inode k;
+
+	if (top_key(&k, SET_TOP_DEST, l, st, base) == 0)
+		add(s, &k);
+}
+
+bool
+seen_top_was_made(struct seen *s, const struct loc *l, const struct stat *st)
+{
+	char base[NAME_MAX + 1];
+	struct inode k;
+
+	return top_key(&k, SET_TOP_DEST, l, st, base) == 0 &&
+	    find(s, &k) != NULL;
 }

@@ -94,39 +94,39 @@ static int
 stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
     struct fdinfo *di, struct atomic *at, bool *created)
 {
-	struct loc s = LOC_CWD("-"), d = LOC_CWD(name);
-	bool have_dst, atomic, to_backup = false;
-	char *backup = NULL, *bpath;
+	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
+	struct loc d = LOC_CWD(name);
+	struct existing e = { .have_dst = false };
+	bool atomic;
+	char *bpath;
 	struct stat dst;
 	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode : 0666;
 	int fd;
 
-	have_dst = fstatat(AT_FDCWD, name, &dst, c->o->backup != BACKUP_NONE ||
-	    c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
-	atomic = atomic_applies(c, &d, have_dst ? &dst : NULL);
-	if (have_dst) {
-		switch (existing(c, &s, &si->st, &d, &dst, &have_dst, &backup,
-		    &to_backup, atomic)) {
+	e.have_dst = fstatat(AT_FDCWD, name, &dst, c->o->backup !=
+	    BACKUP_NONE || c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
+	atomic = atomic_applies(c, &d, e.have_dst ? &dst : NULL);
+	if (e.have_dst)
+		switch (existing(c, &s, &si->st, &d, &dst, true, atomic, &e)) {
 		case SKIP:
+		case UPTODATE:
 			return 1;
 		case FAIL:
-			free(backup);
 			return -1;
 		case PROCEED:
 			break;
 		}
-	}
-	bpath = backup_path(&d, backup);
+	bpath = backup_path(&d, e.backup);
 	verbose(c, &s, &d, bpath);
 	free(bpath);
-	free(backup);
+	free(e.backup);
 	mode = c->o->no_mode ? 0666 : mode & 0777;
 	if (atomic) {
-		*created = !have_dst;
-		fd = atomic_open(at, c, &d, have_dst ? &dst : NULL, mode) == 0 ?
-		    at->fd : -1;
+		*created = !e.have_dst;
+		fd = atomic_open(at, c, &d, e.have_dst ? &dst : NULL, mode) ==
+		    0 ? at->fd : -1;
 	} else
-		fd = open_dest(c, &d, mode, have_dst, created);
+		fd = open_dest(c, &d, mode, e.have_dst, created);
 	if (fd == -1)
 		return -1;
 	if (fdinfo_classify(di, fd, name, true) == -1) {
@@ -166,6 +166,7 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 
 	c->top_src = src;
 	c->top_dst = dst;
+	c->stdin_is_data = strcmp(src, "-") == 0;
 	if (stdio_source(c, src, &si) == -1)
 		return -1;
 	if (strcmp(dst, "-") == 0) {
@@ -187,7 +188,8 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 	}
 	rc = stdio_same(&si, &di);
 	/* Truncate only now that it is known not to be the source. */
-	if (rc == 0 && di.owned && di.kind == FD_REGULAR &&
+	if (rc == 0 && !c->o->attr_only && di.owned &&
+	    di.kind == FD_REGULAR &&
 	    di.st.st_size > 0) {
 		if (ftruncate(di.fd, 0) == -1) {
 			diag(errno, "cannot open %s for writing", quote(dst));
@@ -195,7 +197,8 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 		}
 		di.st.st_size = 0;
 	}
-	if (rc == 0)
+	/* --attributes-only: "-" has none, and no data is copied. */
+	if (rc == 0 && !c->o->attr_only)
 		rc = engine_copy(c->engine, &si, &di, &moved);
 	atomic = at.fd != -1;
 	rc = stdio_finish(c, &di, &at, created, rc);

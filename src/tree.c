@@ -64,7 +64,7 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 	int rc = 0;
 
 	/* A file made with O_EXCL is empty and cannot be the source. */
-	if (created && d->dirdev != 0 && !c->many)
+	if (created && d->dirdev != 0)
 		fdinfo_created(&di, dfd, d->path, d->dirdev,
 		    sst->st_mode & 0777);
 	else if (fdinfo_classify(&di, dfd, d->path, true) == -1) {
@@ -87,8 +87,6 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 		if (engine_copy(c->engine, si, &di, moved) == -1)
 			return -1;
 	}
-	if (c->many)
-		seen_made(c->seen, di.st.st_dev, di.st.st_ino);
 	if (meta_xattrs(c, s, si->fd, d, dfd) == -1)
 		rc = -1;
 	if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
@@ -135,6 +133,21 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 }
 
 static int
+make_symlink_at(void *target, int dirfd, const char *name)
+{
+	return symlinkat(target, dirfd, name);
+}
+
+/* --sync: the entry just made at d lasts, its name too. */
+static int
+synced(const struct ctx *c, const struct loc *d, int rc)
+{
+	if (rc == 0 && c->o->sync && sync_parent(d) == -1)
+		rc = -1;
+	return rc;
+}
+
+static int
 copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d)
 {
@@ -158,13 +171,13 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 		size *= 2;
 	}
 	target[n] = '\0';
-	if (symlinkat(target, d->dirfd, d->name) == -1) {
+	if (atomic_make(d, c->o->force, make_symlink_at, target) == -1) {
 		diag(errno, "cannot create symbolic link %s", quote(d->path));
 		rc = -1;
 	} else if (meta_preserve(c, d, -1, sst, META_SYMLINK) == -1)
 		rc = -1;
 	free(target);
-	return rc;
+	return synced(c, d, rc);
 }
 
 static int
@@ -181,7 +194,7 @@ copy_special(struct ctx *c, const struct stat *sst, const struct loc *d)
 		diag(errno, "cannot create special file %s", quote(d->path));
 	if (rc == 0 && meta_preserve(c, d, -1, sst, 0) == -1)
 		rc = -1;
-	return rc;
+	return synced(c, d, rc);
 }
 
 static int
@@ -237,7 +250,7 @@ copy_child(struct ctx *c, const struct loc *s, int sfd, const struct loc *d,
     const struct loc *dir, const char *name)
 {
 	char *sp = path_join(s->path, name), *dp = path_join(d->path, name);
-	struct loc cs = { sfd, name, sp, 0, 0, false }, cd = *dir;
+	struct loc cs = { .dirfd = sfd, .name = name, .path = sp }, cd = *dir;
 	int rc;
 
 	cd.name = name;
@@ -252,16 +265,21 @@ copy_child(struct ctx *c, const struct loc *s, int sfd, const struct loc *d,
 	return rc;
 }
 
+/*
+ * made: dfd was created just now, so none of the names exists there
+ * and cp does not look (one fstatat per file saved).
+ */
 static int
 copy_children(struct ctx *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd, const struct stat *dst)
+    const struct loc *d, int dfd, const struct stat *dst, bool made)
 {
 	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
-	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid };
+	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid,
+	    .fresh = made };
 	struct entry *v;
 	size_t i, n;
 	DIR *dp;
-	int rc = 0, fd;
+	int rc = 0, one, fd;
 
 	/*
 	 * A default ACL, not the umask, decides what new files get here;
@@ -283,10 +301,15 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		/* Asked to stop: what is left is not copied. */
-		if (sig_pending() != 0 ||
-		    copy_child(c, s, sfd, d, &dir, v[i].name) == -1)
+		/*
+		 * Asked to stop, or copying into itself (cp copies nothing
+		 * more of that source): what is left is not copied.
+		 */
+		if (rc != COPY_INTO_SELF && sig_pending() != 0)
 			rc = -1;
+		else if (rc != COPY_INTO_SELF && (one = copy_child(c, s, sfd,
+		    d, &dir, v[i].name)) != 0)
+			rc = one;
 		free(v[i].name);
 	}
 	free(v);
@@ -306,12 +329,12 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	    (sst->st_mode & S_ISVTX);
 	mode_t made_mode = 0, want = bits & ~c->umask;
 	struct stat dst;
-	int sfd, dfd, rc = 0;
+	int sfd, dfd, rc = 0, one;
 
 	if (seen_was_made(c->seen, sst->st_dev, sst->st_ino)) {
 		diag(0, "cannot copy a directory, %s, into itself, %s",
 		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
-		return -1;
+		return COPY_INTO_SELF;
 	}
 	if (!have_dst) {
 		made_mode = (bits | S_IRWXU) & ~c->umask;
@@ -341,15 +364,16 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	    O_CLOEXEC | (follows(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
 		rc = -1;
-	} else if (copy_children(c, s, sfd, d, dfd, &dst) == -1)
-		rc = -1;
+	} else if ((one = copy_children(c, s, sfd, d, dfd, &dst,
+	    !have_dst)) != 0)
+		rc = one;
 
-	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1)
+	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1 && rc == 0)
 		rc = -1;
 	if (!c->o->keep_mode && !have_dst && made_mode != want &&
-	    meta_chmod(d, -1, want) == -1)
+	    meta_chmod(d, -1, want) == -1 && rc == 0)
 		rc = -1;
-	if (meta_preserve(c, d, -1, sst, 0) == -1)
+	if (meta_preserve(c, d, -1, sst, 0) == -1 && rc == 0)
 		rc = -1;
 	if (sfd >= 0)
 		close(sfd);
@@ -359,27 +383,50 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	return rc;
 }
 
+/* What a hard link is made to: a name in a directory, followed or not. */
+struct link_to {
+	int		 dirfd;
+	const char	*name;
+	int		 flags;
+};
+
 static int
-make_link(struct ctx *c, const struct loc *s, const char *target,
-    const struct loc *d, bool cmdline)
+link_at(void *arg, int dirfd, const char *name)
 {
+	const struct link_to *t = arg;
+
+	return linkat(t->dirfd, t->name, dirfd, name, t->flags);
+}
+
+/*
+ * A hard link to the source (-l), or to its first copy (earlier, with
+ * --preserve=links); replace: what is at d may be replaced (cp then
+ * says "removed" under -v for the second).
+ */
+static int
+make_link(struct ctx *c, const struct loc *s, const char *earlier,
+    const struct loc *d, bool cmdline, bool replace)
+{
+	struct link_to t = { AT_FDCWD, earlier, 0 };
 	int rc;
 
-	if (target != NULL)
-		rc = linkat(AT_FDCWD, target, d->dirfd, d->name, 0);
-	else
-		rc = linkat(s->dirfd, s->name, d->dirfd, d->name,
-		    follows(c, cmdline) ? AT_SYMLINK_FOLLOW : 0);
-	if (rc == -1)
+	if (earlier == NULL)
+		t = (struct link_to){ s->dirfd, s->name,
+		    follows(c, cmdline) ? AT_SYMLINK_FOLLOW : 0 };
+	if ((rc = atomic_make(d, replace, link_at, &t)) == -1) {
 		diag(errno, "cannot create hard link %s to %s",
-		    quote_n(0, d->path), quote_n(1, target != NULL ? target :
+		    quote_n(0, d->path), quote_n(1, earlier != NULL ? earlier :
 		    s->path));
-	return rc;
+		return -1;
+	}
+	if (rc == 1 && earlier != NULL && c->o->verbose)
+		printf("removed %s\n", quote(d->path));
+	return synced(c, d, 0);
 }
 
 /* -s: a relative symlink only makes sense next to its target. */
 static int
-make_symlink(const struct loc *s, const struct loc *d)
+make_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
 {
 	size_t dirlen = (size_t)(last_component(d->path) - d->path);
 	struct stat here, there;
@@ -398,12 +445,13 @@ make_symlink(const struct loc *s, const struct loc *d)
 		}
 		free(dir);
 	}
-	if (symlinkat(s->path, d->dirfd, d->name) == -1) {
+	if (atomic_make(d, c->o->force, make_symlink_at, (void *)s->path) ==
+	    -1) {
 		diag(errno, "cannot create symbolic link %s to %s",
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return -1;
 	}
-	return 0;
+	return synced(c, d, 0);
 }
 
 /* The source as cp sees it: followed or not, and a directory only with -r. */
@@ -435,12 +483,17 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const char *earlier, const struct stat *dst,
     bool cmdline, bool atomic)
 {
+	const struct cpopts *o = c->o;
+
 	if (S_ISDIR(sst->st_mode))
 		return copy_dir(c, s, sst, d, dst != NULL, cmdline);
-	if (earlier != NULL || c->o->hard_link)
-		return make_link(c, s, earlier, d, cmdline);
-	if (c->o->symbolic_link)
-		return make_symlink(s, d);
+	if (earlier != NULL)
+		return make_link(c, s, earlier, d, cmdline, true);
+	if (o->hard_link)
+		return make_link(c, s, NULL, d, cmdline, o->force ||
+		    o->clobber == CLOBBER_ASK);
+	if (o->symbolic_link)
+		return make_symlink(c, s, d);
 	if (S_ISLNK(sst->st_mode))
 		return copy_symlink(c, s, sst, d);
 	if (as_regular(c, sst->st_mode))
@@ -448,59 +501,148 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
 	return copy_special(c, sst, d);
 }
 
+/*
+ * -u found d up to date.  cp still notes where the source went, and
+ * links a later name of the same source to it, replacing what is there.
+ */
+static int
+up_to_date(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, bool cmdline)
+{
+	const char *earlier = seen_source(c->seen, sst, d->path);
+
+	return earlier == NULL ? 0 : make_link(c, s, earlier, d, cmdline,
+	    true);
+}
+
+/* Several command-line sources: cp copies a file named twice once. */
+static bool
+named_twice(struct ctx *c, const struct loc *s, const struct stat *sst)
+{
+	if (S_ISDIR(sst->st_mode) || c->o->backup != BACKUP_NONE ||
+	    !seen_top_source(c->seen, s, sst))
+		return false;
+	diag(0, "warning: source file %s specified more than once",
+	    quote(s->path));
+	return true;
+}
+
+/* ... and never copies through a symlink an earlier operand made. */
+static bool
+through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
+{
+	struct stat lst;
+
+	if (c->o->backup != BACKUP_NONE || fstatat(d->dirfd, d->name, &lst,
+	    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(lst.st_mode) ||
+	    !seen_top_was_made(c->seen, d, &lst))
+		return false;
+	diag(0, "will not copy %s through just-created symlink %s",
+	    quote_n(0, s->path), quote_n(1, d->path));
+	return true;
+}
+
+/*
+ * Where a source copied before went: a command-line directory named
+ * twice (cp warns and copies it once), or an earlier link of a file
+ * with --preserve=links (-L and -H count two names of one file too).
+ */
+static const char *
+earlier_copy(struct ctx *c, const struct stat *sst, const struct loc *d,
+    bool cmdline)
+{
+	const struct cpopts *o = c->o;
+
+	if (S_ISDIR(sst->st_mode))
+		return cmdline ? seen_source(c->seen, sst, d->path) : NULL;
+	if (o->keep_links && !o->hard_link && (sst->st_nlink > 1 ||
+	    follows(c, cmdline)))
+		return seen_source(c->seen, sst, d->path);
+	return NULL;
+}
+
+/* What cp does with what is at d before copying s there. */
+static enum verdict
+before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, struct stat *dst, bool cmdline, bool *atomic,
+    struct existing *e)
+{
+	const struct cpopts *o = c->o;
+	bool use_lstat = !as_regular(c, sst->st_mode) || o->symbolic_link ||
+	    o->hard_link || o->backup != BACKUP_NONE || o->remove_dest;
+
+	e->have_dst = false;
+	e->backup = NULL;
+	if (!d->fresh && fstatat(d->dirfd, d->name, dst, use_lstat ?
+	    AT_SYMLINK_NOFOLLOW : 0) == 0)
+		e->have_dst = true;
+	else if (!d->fresh && errno != ENOENT) {
+		diag(errno, "cannot stat %s", quote(d->path));
+		return FAIL;
+	}
+	*atomic = as_regular(c, sst->st_mode) && !o->hard_link &&
+	    !o->symbolic_link && atomic_applies(c, d, e->have_dst ? dst : NULL);
+	if (e->have_dst)
+		switch (existing(c, s, sst, d, dst, cmdline, *atomic, e)) {
+		case PROCEED:
+			break;
+		case SKIP:
+			return SKIP;
+		case UPTODATE:
+			return up_to_date(c, s, sst, d, cmdline) == 0 ? SKIP :
+			    FAIL;
+		case FAIL:
+			free(e->backup);
+			return FAIL;
+		}
+	if (cmdline && c->many && through_new_symlink(c, s, d)) {
+		free(e->backup);
+		return FAIL;
+	}
+	return PROCEED;
+}
+
 int
 copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
     bool cmdline)
 {
-	const struct cpopts *o = c->o;
 	struct stat sst, dst;
-	char *backup = NULL, *bpath;
-	const char *earlier = NULL;
-	bool have_dst, use_lstat, atomic, to_backup = false;
-	struct loc to = *d;
+	struct existing e;
+	const char *earlier;
+	char *bpath;
+	bool atomic;
 	int rc;
 
 	if (stat_source(c, s, cmdline, &sst) == -1)
 		return -1;
-	use_lstat = !as_regular(c, sst.st_mode) || o->symbolic_link ||
-	    o->hard_link || o->backup != BACKUP_NONE || o->remove_dest;
-	have_dst = fstatat(d->dirfd, d->name, &dst, use_lstat ?
-	    AT_SYMLINK_NOFOLLOW : 0) == 0;
-	if (!have_dst && errno != ENOENT) {
-		diag(errno, "cannot stat %s", quote(d->path));
+	if (cmdline && c->many && named_twice(c, s, &sst))
+		return 0;
+	switch (before_copy(c, s, &sst, d, &dst, cmdline, &atomic, &e)) {
+	case PROCEED:
+		break;
+	case FAIL:
 		return -1;
+	default:
+		return 0;
 	}
-	atomic = as_regular(c, sst.st_mode) && !o->hard_link &&
-	    !o->symbolic_link && atomic_applies(c, d, have_dst ? &dst : NULL);
-	if (have_dst) {
-		switch (existing(c, s, &sst, d, &dst, &have_dst, &backup,
-		    &to_backup, atomic)) {
-		case SKIP:
+	earlier = earlier_copy(c, &sst, d, cmdline);
+	if (earlier != NULL && S_ISDIR(sst.st_mode)) {
+		if (strcmp(earlier, d->path) == 0) {
+			diag(0, "warning: source directory %s specified more"
+			    " than once", quote(s->path));
 			return 0;
-		case FAIL:
-			free(backup);
-			return -1;
-		case PROCEED:
-			break;
 		}
+		earlier = NULL;
 	}
-	if (o->keep_links && !S_ISDIR(sst.st_mode) && sst.st_nlink > 1)
-		earlier = seen_source(c->seen, &sst, d->path);
-	if (earlier != NULL && have_dst && unlinkat(d->dirfd, d->name, 0)) {
-		diag(errno, "cannot remove %s", quote(d->path));
-		free(backup);
-		return -1;
-	}
-	bpath = backup_path(d, backup);
-	if (to_backup) {
-		to.name = backup;
-		to.path = bpath;
-		verbose(c, s, &to, NULL);
-	} else if (!S_ISDIR(sst.st_mode))
+	bpath = backup_path(d, e.backup);
+	if (!S_ISDIR(sst.st_mode))
 		verbose(c, s, d, bpath);
-	rc = copy_node(c, s, &sst, &to, earlier, have_dst ? &dst : NULL,
+	rc = copy_node(c, s, &sst, d, earlier, e.have_dst ? &dst : NULL,
 	    cmdline, atomic);
+	if (cmdline && c->many && (rc == 0 || S_ISDIR(sst.st_mode)) &&
+	    fstatat(d->dirfd, d->name, &dst, AT_SYMLINK_NOFOLLOW) == 0)
+		seen_top_made(c->seen, d, &dst);
 	free(bpath);
-	free(backup);
+	free(e.backup);
 	return rc;
 }

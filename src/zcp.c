@@ -200,6 +200,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rc = run(&c, o.noperands, o.operands);
+	/* As cp's close_stdin: an answer to -i that could not be read. */
+	if (c.stdin_err != 0) {
+		diag(c.stdin_err, "error closing file");
+		rc = -1;
+	}
 	to_stdout = false;
 	for (i = 0; i < o.noperands; i++)
 		to_stdout |= i > 0 && strcmp(o.operands[i], "-") == 0;

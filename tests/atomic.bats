@@ -567,6 +567,67 @@ zf_stdin() {
 	assert_success
 }
 
+# unsynced_dirs < STRACE: the directory descriptors that had a name made
+# in them (symlinkat, mknodat, linkat) and were closed, or left open,
+# without an fsync after it.
+unsynced_dirs() {
+	awk '
+	function made(fd) { pending[fd] = 1 }
+	/ symlinkat\(/ { split($0, a, ", "); made(a[2]) }
+	/ mknodat\(/ { sub(/.*mknodat\(/, ""); split($0, a, ", "); made(a[1]) }
+	/ linkat\(/ { split($0, a, ", "); made(a[3]) }
+	/ fsync\(/ { sub(/.*fsync\(/, ""); sub(/\).*/, ""); pending[$0] = 0 }
+	/ close\(/ { sub(/.*close\(/, ""); sub(/\).*/, "")
+		if (pending[$0]) print "closed " $0; pending[$0] = 0 }
+	END { for (fd in pending) if (pending[fd]) print "open " fd }'
+}
+
+@test "sync: with -a, every symlink, FIFO and hard link made is followed by an fsync of its directory" {
+	need_strace
+	local made
+	mkdir t
+	mkdata t/f 100
+	ln t/f t/g
+	ln -s f t/l
+	mkfifo t/p
+	run strace -qq -f -o st.txt -e trace=symlinkat,mknodat,linkat,fsync,close "$ZCP" -a --sync t u
+	assert_success
+	for made in symlinkat mknodat linkat; do
+		grep -q "$made(" st.txt || fail "no $made in: $(cat st.txt)"
+	done
+	run unsynced_dirs < st.txt
+	assert_output ''
+	# At the top too: zcp -P --sync l m.
+	run strace -qq -f -o st.txt -e trace=symlinkat,fsync "$ZCP" -P --sync t/l m
+	assert_success
+	run grep -A1 'symlinkat(' st.txt
+	assert_line --index 1 --regexp '^[0-9]+ +fsync\('
+}
+
+@test "atomic: -b f~ f is refused: the backup would destroy its source" {
+	printf 'cur\n' > f
+	printf 'bak\n' > 'f~'
+	run zcp --atomic -b 'f~' f
+	assert_failure 1
+	assert_output "zcp: backing up 'f' might destroy source;  'f~' not copied"
+	assert_equal "$(cat f)" cur
+	assert_equal "$(cat 'f~')" bak
+	no_temp
+}
+
+@test "atomic: f onto itself is refused and keeps its inode" {
+	local i
+	mkdata f 1000
+	cp f orig
+	i=$(ino f)
+	run zcp --atomic f ./f
+	assert_failure 1
+	assert_output "zcp: 'f' and './f' are the same file"
+	assert_equal "$(ino f)" "$i"
+	cmp orig f
+	no_temp
+}
+
 @test "close: a failed close of the destination is an error naming it" {
 	mkdata a 1000
 	run zf close:EIO:1 a b

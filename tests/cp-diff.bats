@@ -711,7 +711,40 @@ fx_kds() {
 	diffcase --user --umask=077 perm -- -r src/ro src/a out
 }
 
-# ---- numbered backups: the numbers cp counts --------------------------
+# ---- an existing destination: backups, links, the same file ------------
+
+# bak: f and its simple backup f~ (restoring the backup must not destroy
+# it), f.orig for -S .orig, and a numbered backup only where asked.
+fx_bak() {
+	printf 'current\n' > f
+	printf 'backup\n' > 'f~'
+	printf 'orig\n' > f.orig
+}
+fx_bak_numbered() { fx_bak; printf 'one\n' > 'f.~1~'; }
+
+@test "backup: -b f~ f would destroy its source: refused, nothing changed" {
+	diffcase bak -- -b 'f~' f
+}
+
+@test "backup: --backup=existing f~ f is refused too" {
+	diffcase bak -- --backup=existing 'f~' f
+}
+
+@test "backup: -S .orig f.orig f is refused" {
+	diffcase bak -- -S .orig f.orig f
+}
+
+@test "backup: --backup=existing f~ f is refused even where numbered backups exist" {
+	diffcase bak_numbered -- --backup=existing 'f~' f
+}
+
+@test "backup: --backup=numbered f~ f backs up to f.~2~ and copies" {
+	diffcase bak_numbered -- -v --backup=numbered 'f~' f
+}
+
+@test "backup: -bv f~ into a directory is not its backup: copied" {
+	diffcase bak -- -bv 'f~' f.orig
+}
 
 # badnum: b with backups whose numbers cp does not count, and one at the
 # top of what 64 bits hold.
@@ -730,6 +763,230 @@ fx_badnum() {
 
 @test "backup: a number past 64 bits is counted on, not wrapped" {
 	diffcase badnum -- -v --backup=numbered a c
+}
+
+# snap: a hard-link snapshot (cp -al snap0 snap1) and new data in src/.
+fx_snap() {
+	mkdir src snap0
+	printf 'new\n' > src/g
+	printf 'old\n' > snap0/g
+	printf 'kept\n' > snap0/k
+	cp -al snap0 snap1
+}
+
+@test "links: -a onto a snapshot unlinks each file with other links first" {
+	diffcase snap -- -av src/. snap0/
+}
+
+@test "links: -dv onto a file with another link removes it first" {
+	diffcase snap -- -dv src/g snap0/g
+}
+
+@test "links: --preserve=links --attributes-only writes the attributes through" {
+	diffcase snap -- -v --preserve=links --attributes-only src/g snap0/g
+}
+
+@test "links: -L --preserve=links links a symlink and its target in the copy" {
+	diffcase files -- -L --preserve=links a link-a d
+}
+
+@test "links: -H --preserve=links links command-line names of one file" {
+	diffcase files -- -H --preserve=links a link-a d
+}
+
+# farm: a hard-link copy of src/ already made, for cp -al again.
+fx_farm() { fx_tree; rm src/fifo; cp -al src farm; }
+
+@test "links: -al onto the same hard links again does nothing" {
+	diffcase farm -- -al src/. farm
+}
+
+@test "links: -l f f does nothing" {
+	diffcase files -- -l h1 h1
+}
+
+@test "links: -l onto another link of the same file does nothing" {
+	diffcase files -- -lv h1 h2
+}
+
+@test "links: -a copies a later link over an existing name, removing it" {
+	diffcase farm -- -av src/hard1 src/sub/hard2 d
+}
+
+@test "same file: f f with --remove-destination is refused" {
+	diffcase files -- --remove-destination a a
+}
+
+@test "same file: f f with -b is refused" {
+	diffcase files -- -b a a
+}
+
+@test "same file: f f with -u is refused" {
+	diffcase files -- -u a a
+}
+
+@test "same file: -fb f ./f is refused (only the very same name is special)" {
+	diffcase files -- -fb a ./a
+}
+
+@test "same file: -ba onto another hard link backs it up and copies" {
+	diffcase files -- -ba h1 h2
+}
+
+@test "same file: -fb onto another hard link backs it up and copies" {
+	diffcase files -- -fbv h1 h2
+}
+
+@test "same file: -bd of a symlink onto its target backs the target up" {
+	diffcase files -- -bdv link-a a
+}
+
+@test "same file: -d onto another hard link of the same symlink does nothing" {
+	fx_lnlink() { fx_files; ln link-a link-a2; }
+	diffcase lnlink -- -dv link-a link-a2
+}
+
+@test "same file: -n f f is a quiet no" {
+	diffcase files -- -n a ./a
+}
+
+@test "same file: -i of a file onto itself is refused before asking" {
+	diffcase --stdin='y\n' files -- -i a ./a
+}
+
+# ---- operands: several names of one source, ., .. ------------------------
+
+@test "operands: a file named twice is copied once, with a warning" {
+	diffcase files -- -v a a d
+}
+
+@test "operands: a file named twice under two names is copied once" {
+	diffcase files -- -v a ./a d
+}
+
+@test "operands: two different files of one name: will not overwrite" {
+	diffcase files -- -v a dir/x x d
+}
+
+@test "operands: a directory named twice is copied once, with a warning" {
+	diffcase tree -- -r src src d
+}
+
+@test "operands: a directory named twice, once as ./src" {
+	diffcase tree -- -r src ./src d
+}
+
+@test "operands: with -b, a file named twice is backed up and copied twice" {
+	diffcase files -- -bv a a d
+}
+
+@test "operands: a just-made symlink is not copied through" {
+	fx_twolinks() { fx_files; mkdir x; printf 'x\n' > x/link-a; }
+	diffcase twolinks -- -dv link-a x/link-a d
+}
+
+# up: a/b/ and a/f, t/ to copy into, and f beside t that must not change.
+fx_up() {
+	mkdir -p a/b t
+	printf 'in a\n' > a/f
+	printf 'in b\n' > a/b/g
+	printf 'outside t\n' > f
+}
+
+@test "operands: -r a/b/.. t copies into t/., never t/.." {
+	diffcase up -- -rv a/b/.. t
+}
+
+@test "operands: -r a/b/../ t (trailing slash) copies into t/." {
+	diffcase up -- -rv a/b/../ t
+}
+
+@test "operands: -r a/. t and a/b/. t merge into t" {
+	diffcase up -- -rv a/. a/b/. t
+}
+
+@test "operands: --parents a/b/.. t, where t/a/b is made: File exists, as cp" {
+	diffcase up -- -rv --parents a/b/.. t
+}
+
+@test "operands: --parents a/b/.. t, where t/a/b was there: into t/a" {
+	fx_up2() { fx_up; mkdir -p t/a/b; }
+	diffcase up2 -- -rv --parents a/b/.. t
+}
+
+@test "operands: --parents a/../f t stays in t" {
+	diffcase up -- -v --parents a/../f t
+}
+
+# self (root): on a tmpfs, whose inode numbers follow creation, so that
+# cp and zcp meet s/sub before s/a and s/z, the refusal comes in the
+# same place in both.
+fx_self() {
+	tmpfs_at m || return 1
+	mkdir -p m/s/sub
+	printf 'a\n' > m/s/a
+	printf 'b\n' > m/s/sub/b
+	printf 'z\n' > m/s/z
+}
+
+@test "into itself: -r s s/sub stops copying s where it meets the copy" {
+	need_tmpfs
+	diffcase self -- -rv m/s m/s/sub
+}
+
+@test "into itself: -rT s s/sub stops too" {
+	need_tmpfs
+	diffcase self -- -rvT m/s m/s/sub
+}
+
+@test "into itself: the other operands are still copied" {
+	need_tmpfs
+	fx_self2() { fx_self; printf 'other\n' > m/other; }
+	diffcase self2 -- -rv m/s m/other m/s/sub
+}
+
+# ---- messages ------------------------------------------------------------
+
+@test "--reflink=always -r: every file fails with the kernel's reason" {
+	diffcase files -- -r --reflink=always dir a b d
+}
+
+@test "as nobody: -i -f on an unwritable file asks to replace it" {
+	fx_ro() { fx_perm; printf 'mine\n' > out/ro; nobody_owns out/ro; chmod 0444 out/ro; }
+	diffcase --user --stdin='n\n' ro -- -i -f src/a out/ro
+}
+
+@test "as nobody: -i --remove-destination on an unwritable file asks to replace it" {
+	fx_ro() { fx_perm; printf 'mine\n' > out/ro; nobody_owns out/ro; chmod 0444 out/ro; }
+	diffcase --user --stdin='y\n' ro -- -i --remove-destination src/a out/ro
+}
+
+@test "as nobody: -i on an unwritable file asks whether to try anyway" {
+	fx_ro() { fx_perm; printf 'mine\n' > out/ro; nobody_owns out/ro; chmod 0444 out/ro; }
+	diffcase --user --stdin='y\n' ro -- -i src/a out/ro
+}
+
+@test "-i with standard input closed: the answer cannot be read, exit 1" {
+	local tool dir rc
+	for tool in cp zcp; do
+		dir=$BATS_TEST_TMPDIR/$tool
+		mkdir "$dir"
+		printf 'a\n' > "$dir/a"
+		printf 'old\n' > "$dir/existing"
+		(
+			cd "$dir" || exit
+			[ $tool = cp ] || tool=$ZCP
+			rc=0
+			"$tool" -i a existing <&- || rc=$?
+			echo "rc=$rc"
+		) 2>&1 | norm "$tool" "$dir" > "$tool.out"
+	done
+	run cat cp.out
+	assert_output "PROG: overwrite 'existing'? PROG: error closing file: Bad file descriptor
+rc=1"
+	run cat zcp.out
+	assert_output "$(cat cp.out)"
+	assert_equal "$(cat zcp/existing)" old
 }
 
 # ---- --keep-directory-symlink: zcp only, not differential ----------------
@@ -776,4 +1033,37 @@ fx_badnum() {
 	assert_failure 1
 	assert_line "zcp: cannot overwrite non-directory 'dst/./sub' with directory 'src/./sub'"
 	[ "$(readlink dst/sub)" = ../real/old ]
+}
+
+# ---- --parents that would climb out: zcp refuses where cp does not -----
+
+@test "parents: GNU cp 9.1 writes --parents ../f t to t/../f, outside t" {
+	mkdir in
+	cd in
+	mkdir t
+	printf 'x\n' > ../f
+	run cp --parents ../f t
+	assert_success
+	# cp made in/f, beside t, not in t.
+	assert_file_exists f
+}
+
+@test "parents: zcp refuses a source that climbs out of the target directory" {
+	mkdir -p in/t in/a
+	cd in
+	printf 'x\n' > ../f
+	printf 'keep\n' > f
+	run zcp --parents ../f t
+	assert_failure 1
+	assert_output "zcp: with --parents, '../f' would be copied outside 't'"
+	run zcp -v --parents a/../../f t
+	assert_failure 1
+	assert_output "zcp: with --parents, 'a/../../f' would be copied outside 't'"
+	assert_equal "$(cat f)" keep
+	run find t -mindepth 1
+	assert_output ''
+	# Climbing down again first is fine: a/.. is the working directory.
+	run zcp -v --parents a/../f t
+	assert_success
+	assert_equal "$(cat t/f)" keep
 }

@@ -523,6 +523,64 @@ nth_data_call() {
 	cmp f orig
 }
 
+# ---------------------------------------------------------------------
+# "-" with -i and --attributes-only.
+
+@test "-i with - as the source: the answer comes from the terminal, never from the data" {
+	command -v tmux >/dev/null || skip "tmux not installed"
+	local sock=$BATS_TEST_TMPDIR/tmux.sock pane i
+	{ echo y; seq 100000; } > data
+	echo old > out
+	tmux -S "$sock" new-session -d -x 100 -y 12 \
+	    "cd '$BATS_TEST_TMPDIR' && cat data | '$ZCP' -i - out; echo done-\$?; sleep 600"
+	for i in $(seq 1 300); do
+		pane=$(tmux -S "$sock" capture-pane -p) || true
+		grep -q "overwrite 'out'?" <<<"$pane" && break
+		sleep 0.1
+	done
+	tmux -S "$sock" send-keys y Enter
+	for i in $(seq 1 300); do
+		pane=$(tmux -S "$sock" capture-pane -p) || true
+		grep -q 'done-' <<<"$pane" && break
+		sleep 0.1
+	done
+	tmux -S "$sock" kill-server
+	grep -q 'done-0' <<<"$pane" || fail "zcp did not succeed: $pane"
+	# Every byte of the data, its "y" line included.
+	cmp data out
+}
+
+@test "-i with - as the source and no terminal: refused, the destination untouched" {
+	command -v setsid >/dev/null || skip "setsid not installed"
+	{ echo y; seq 100000; } > data
+	echo old > out
+	run setsid -w "$ZCP" -i - out < data
+	assert_failure 1
+	assert_line --index 0 --regexp "^zcp: overwrite 'out'\\? ?$"
+	assert_line --index 1 --regexp "^zcp: cannot ask before overwriting 'out': standard input is the data, and /dev/tty cannot be read: "
+	assert_equal "$(cat out)" old
+	# A new destination needs no answer.
+	run setsid -w "$ZCP" -i - new < data
+	assert_success
+	cmp data new
+}
+
+@test "--attributes-only: with - at either end no data is copied" {
+	mkdata data 5000
+	echo old > old
+	run zcp --attributes-only - new < data
+	assert_success
+	assert_file_exists new
+	assert_file_empty new
+	run zcp --attributes-only - old < data
+	assert_success
+	assert_equal "$(cat old)" old
+	zcp --attributes-only data - > out
+	assert_file_empty out
+	cat data | zcp --attributes-only - - > out2
+	assert_file_empty out2
+}
+
 @test "same file: stdin already at its end may be 'copied' onto itself (cat's rule)" {
 	mkdata f 300000
 	cp f orig
