@@ -284,11 +284,11 @@ static void
 bad_arg(const char *what, const char *arg, const char *opt,
     const char *const *valid)
 {
-	fprintf(stderr, "zcp: %s argument %s for '--%s'\n", what,
-	    quote_arg(arg), opt);
+	fprintf(stderr, "zcp: %s argument %s for %s\n", what,
+	    quote_arg_n(0, arg), quote_arg_n(1, opt));
 	fputs("Valid arguments are:\n", stderr);
 	for (; *valid != NULL; valid++)
-		fprintf(stderr, "  - '%s'\n", *valid);
+		fprintf(stderr, "  - %s\n", quote_arg(*valid));
 	diag_usage(NULL);
 }
 
@@ -441,9 +441,9 @@ apply_cp(struct options *o, struct pstate *ps, int c, const char *arg)
 			cp->keep_mode = cp->keep_owner = cp->keep_times = true;
 			return 0;
 		}
-		return preserve(o, ps, arg, true, "preserve");
+		return preserve(o, ps, arg, true, "--preserve");
 	case OPT_NO_PRESERVE:
-		return preserve(o, ps, arg, false, "no-preserve");
+		return preserve(o, ps, arg, false, "--no-preserve");
 	case 'S':
 		ps->make_backups = true;
 		cp->suffix = arg;
@@ -503,7 +503,7 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 		return i;
 	switch (c) {
 	case OPT_METHOD:
-		if ((i = argmatch(arg, "method", method_args)) == -1)
+		if ((i = argmatch(arg, "--method", method_args)) == -1)
 			return -1;
 		o->engine.method = i == 0 ? -1 : method_lookup(method_args[i]);
 		return 0;
@@ -512,19 +512,19 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 	case OPT_REFLINK:
 		if (arg == NULL)
 			i = REFLINK_ALWAYS;
-		else if ((i = argmatch(arg, "reflink", reflink_args)) == -1)
+		else if ((i = argmatch(arg, "--reflink", reflink_args)) == -1)
 			return -1;
 		o->engine.reflink = (enum reflink_mode)i;
 		return 0;
 	case OPT_SPARSE:
-		if ((i = argmatch(arg, "sparse", sparse_args)) == -1)
+		if ((i = argmatch(arg, "--sparse", sparse_args)) == -1)
 			return -1;
 		o->engine.sparse = sparse_modes[i];
 		return 0;
 	case OPT_STATS:
 		if (arg == NULL)
 			i = 0;
-		else if ((i = argmatch(arg, "stats", stats_args)) == -1)
+		else if ((i = argmatch(arg, "--stats", stats_args)) == -1)
 			return -1;
 		o->stats = stats_formats[i];
 		return 0;
