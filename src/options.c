@@ -152,6 +152,12 @@ static const struct optdef optdefs[] = {
 	  "explain what is being done" },
 	{ "one-file-system", "x", no_argument, 'x', NULL,
 	  "stay on this file system" },
+	{ NULL, "Z", no_argument, 'Z', NULL,
+	  "set SELinux security context of destination\n"
+	  "  file to default type" },
+	{ "context", NULL, optional_argument, 'Z', "[=CTX]",
+	  "like -Z, or if CTX is specified then set the\n"
+	  "  SELinux or SMACK security context to CTX" },
 	{ "help", NULL, no_argument, OPT_HELP, NULL,
 	  "display this help and exit" },
 	{ "version", NULL, no_argument, OPT_VERSION, NULL,
@@ -447,6 +453,16 @@ apply_cp(struct options *o, struct pstate *ps, int c, const char *arg)
 	case 'S':
 		ps->make_backups = true;
 		cp->suffix = arg;
+		return 0;
+	case 'Z':
+		/*
+		 * As cp where the kernel has no SELinux, the only kind zcp
+		 * knows: -Z does nothing, and each --context=CTX is
+		 * ignored with a warning.
+		 */
+		if (arg != NULL)
+			diag(0, "warning: ignoring --context; it requires an"
+			    " SELinux-enabled kernel");
 		return 0;
 	case 't':
 		if (cp->target_dir != NULL) {
