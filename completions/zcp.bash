@@ -44,7 +44,7 @@ _zcp()
 		_filedir
 		return
 		;;
-	--suffix | -S)
+	--suffix | -S | --context)
 		return
 		;;
 	--target-directory | -t)
@@ -64,8 +64,8 @@ _zcp()
 		    --sparse= --stats --stats= --stats-file=
 		    --strip-trailing-slashes --sync -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
-		    --debug -u --update -v --verbose -x --one-file-system --help
-		    --version' -- "$cur"))
+		    --debug -u --update -v --verbose -x --one-file-system -Z
+		    --context --context= --help --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 		return
 	fi

@@ -13,6 +13,7 @@
  */
 #include "config.h"
 
+#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 
 #define MAXARGS	256
 
+int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static const char *const valued[] = {
@@ -75,6 +77,20 @@ one_value(unsigned sel, const char *val)
 	if (opt[0] != '-')
 		unsetenv(opt);
 	free(arg);
+}
+
+/*
+ * zcp runs in the user's locale: fuzz the quoting of values in messages
+ * where it is hardest, in a UTF-8 charset.
+ */
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* Where there is none, the C locale stays. */
+	(void)setlocale(LC_ALL, "C.UTF-8");
+	return 0;
 }
 
 int

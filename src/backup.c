@@ -55,12 +55,14 @@ backup_parse(const char *arg, const char *what, enum backup *type)
 		*type = controls[found].type;
 		return 0;
 	}
-	fprintf(stderr, "zcp: %s argument %s for '%s'\n",
-	    ambiguous ? "ambiguous" : "invalid", quote_arg(arg), what);
+	fprintf(stderr, "zcp: %s argument %s for %s\n",
+	    ambiguous ? "ambiguous" : "invalid", quote_arg_n(0, arg),
+	    quote_arg_n(1, what));
 	fputs("Valid arguments are:\n", stderr);
 	for (i = 0; i < NCONTROLS; i += 2)
-		fprintf(stderr, "  - '%s', '%s'\n", controls[i].name,
-		    controls[i + 1].name);
+		fprintf(stderr, "  - %s, %s\n",
+		    quote_arg_n(0, controls[i].name),
+		    quote_arg_n(1, controls[i + 1].name));
 	diag_usage(NULL);
 	return -1;
 }

@@ -3,141 +3,250 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <wchar.h>
+#include <wctype.h>
 
 #include "diag.h"
 
 #define QUOTE_SLOTS	4
 
 /*
- * GNU's shell-escape-always style (quoteaf), which cp uses for file
- * names: 'name', "name" when it holds a ' and nothing else special, and
- * $'\ooo' escapes for control characters and bytes that are not text.
+ * The two styles of gnulib's quotearg (as of cp 9.1) that cp's messages
+ * use.  Both follow LC_CTYPE: a character that prints there is written
+ * as it is, one that does not (or a byte that is no character) as
+ * octal escapes, byte by byte.
+ *   Q_SHELL	shell_escape_always (quoteaf), for file names: 'name',
+ *		$'\ooo' escapes, or "name" for a name with a ' and
+ *		nothing else that a shell would see.
+ *   Q_LOCALE	locale_quoting_style (quote), for option values and the
+ *		options they were given to: 'value' with C escapes, in
+ *		U+2018 and U+2019 where the charset is UTF-8.
  */
-static bool
-needs_escape(unsigned char c)
-{
-	return c < 0x20 || c == 0x7f || c >= 0x80;
-}
+enum qstyle { Q_SHELL, Q_LOCALE };
+
+/* The quoted text being built; while size is 0 it is only measured. */
+struct qbuf {
+	char	*buf;
+	size_t	 size;
+	size_t	 len;
+	bool	 in_esc;	/* inside a shell $'...' */
+};
+
+static const char cescapes[] = "\a\b\f\n\r\t\v";
+static const char cletters[] = "abfnrtv";
 
 static void
-scan_specials(const char *s, bool *apos, bool *other)
+put(struct qbuf *q, const char *s, size_t n)
 {
-	*apos = *other = false;
-	for (; *s != '\0'; s++) {
-		if (*s == '\'')
-			*apos = true;
-		else if (needs_escape((unsigned char)*s))
-			*other = true;
-		else if (strchr("\"$`\\!", *s) != NULL)
-			*other = true;
-	}
-}
-
-static void
-put_escape(char **p, unsigned char c)
-{
-	static const char named[] = "\a\b\t\n\v\f\r";
-	static const char letter[] = "abtnvfr";
-	const char *n = c != '\0' ? memchr(named, c, sizeof named - 1) : NULL;
-
-	if (n != NULL)
-		*p += sprintf(*p, "\\%c", letter[n - named]);
-	else
-		*p += sprintf(*p, "\\%03o", c);
-}
-
-static char *
-quote_into(char *out, const char *s)
-{
-	bool apos, other, esc = false;
-	char *p = out;
-
-	scan_specials(s, &apos, &other);
-	if (apos && !other) {
-		sprintf(out, "\"%s\"", s);
-		return out;
-	}
-	*p++ = '\'';
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (needs_escape(c)) {
-			if (!esc)
-				p = stpcpy(p, "'$'");
-			esc = true;
-			put_escape(&p, c);
-			continue;
-		}
-		if (esc)
-			p = stpcpy(p, "''");
-		esc = false;
-		if (c == '\'')
-			p = stpcpy(p, "'\\''");
-		else
-			*p++ = (char)c;
-	}
-	*p++ = '\'';
-	*p = '\0';
-	return out;
+	for (; n > 0; n--, s++, q->len++)
+		if (q->len < q->size)
+			q->buf[q->len] = *s;
 }
 
 /*
- * Up to QUOTE_SLOTS quoted names may be live at once, as in one message.
- * Every byte may grow to 8 ('$'\ooo''), hence the allocation.
+ * The character at s: its length (1 for a byte that is none), and
+ * whether it prints.
  */
-const char *
-quote_n(int slot, const char *s)
+static size_t
+char_at(const char *s, size_t left, bool *printable)
+{
+	mbstate_t st;
+	wchar_t w;
+	size_t n;
+
+	if (MB_CUR_MAX == 1) {
+		*printable = isprint((unsigned char)*s) != 0;
+		return 1;
+	}
+	memset(&st, 0, sizeof(st));
+	n = mbrtowc(&w, s, left, &st);
+	if (n == (size_t)-1 || n == (size_t)-2) {
+		/* As gnulib: a bad byte alone, a cut-short sequence whole. */
+		*printable = false;
+		return n == (size_t)-1 ? 1 : left;
+	}
+	*printable = iswprint((wint_t)w) != 0;
+	return n;
+}
+
+/* Open an escape: in the shell style, a $'...' unless in one already. */
+static void
+esc(struct qbuf *q, enum qstyle style)
+{
+	if (style == Q_SHELL && !q->in_esc) {
+		put(q, "'$'", 3);
+		q->in_esc = true;
+	}
+	put(q, "\\", 1);
+}
+
+static void
+put_octal(struct qbuf *q, enum qstyle style, unsigned char c)
+{
+	char o[3] = { '0' + (c >> 6), '0' + ((c >> 3) & 7), '0' + (c & 7) };
+
+	esc(q, style);
+	put(q, o, 3);
+}
+
+/* Text that needs no escape, after closing the $'...' before it. */
+static void
+put_plain(struct qbuf *q, const char *s, size_t n)
+{
+	if (q->in_esc)
+		put(q, "''", 2);
+	q->in_esc = false;
+	put(q, s, n);
+}
+
+/*
+ * Between the quotes: a ' ends the shell quote for a moment ('\''); the
+ * closing quote mark and \ take a backslash in the locale style.
+ */
+static void
+quote_body(struct qbuf *q, const char *s, enum qstyle style, const char *rq)
+{
+	size_t left = strlen(s), rqlen = strlen(rq), n, i;
+	const char *e;
+	bool printable;
+
+	for (; left > 0; s += n, left -= n) {
+		n = 1;
+		if (*s == '\'' && style == Q_SHELL) {
+			put(q, "'\\''", 4);
+			q->in_esc = false;
+		} else if (*s == '\\' && style == Q_LOCALE)
+			put(q, "\\\\", 2);
+		else if ((e = strchr(cescapes, *s)) != NULL) {
+			esc(q, style);
+			put(q, &cletters[e - cescapes], 1);
+		} else if ((n = char_at(s, left, &printable)) > 0 &&
+		    !printable) {
+			for (i = 0; i < n; i++)
+				put_octal(q, style, (unsigned char)s[i]);
+		} else {
+			if (style == Q_LOCALE && strncmp(s, rq, rqlen) == 0)
+				put(q, "\\", 1);
+			put_plain(q, s, n);
+		}
+	}
+}
+
+/*
+ * A name with a ' goes in "..." when nothing else in it would need
+ * quoting in either: letters, digits, %+,-./:]_@ and space, # or ~
+ * first, and characters beyond ASCII that print.  So gnulib decides.
+ */
+static bool
+double_quotable(const char *s)
+{
+	size_t left = strlen(s), i, n;
+	bool apos = false, printable;
+	unsigned char c;
+
+	for (i = 0; i < left; i += n) {
+		c = (unsigned char)s[i];
+		n = 1;
+		if (c == '\'')
+			apos = true;
+		else if (c >= 0x80) {
+			if ((n = char_at(s + i, left - i, &printable)) > 0 &&
+			    !printable)
+				return false;
+		} else if (!isalnum(c) && strchr("%+,-./:]_@ ", c) == NULL &&
+		    !(i == 0 && (c == '#' || c == '~')))
+			return false;
+	}
+	return apos;
+}
+
+static void
+quote_into(struct qbuf *q, const char *s, enum qstyle style)
+{
+	const char *lq = "'", *rq = "'";
+
+	q->len = 0;
+	q->in_esc = false;
+	if (style == Q_SHELL && double_quotable(s)) {
+		put(q, "\"", 1);
+		put(q, s, strlen(s));
+		put(q, "\"", 1);
+	} else {
+		/* cp 9.1's gettext_quote, where no catalog translates them. */
+		if (style == Q_LOCALE &&
+		    strcasecmp(nl_langinfo(CODESET), "UTF-8") == 0) {
+			lq = "\xe2\x80\x98";
+			rq = "\xe2\x80\x99";
+		}
+		put(q, lq, strlen(lq));
+		quote_body(q, s, style, rq);
+		put(q, rq, strlen(rq));
+	}
+	put(q, "", 1);
+}
+
+/*
+ * Up to QUOTE_SLOTS quoted strings may be live at once, as in one
+ * message.  A slot grows to what it must hold: measured, then written.
+ * errno is kept: diag(errno, ..., quote(x)) may call quote first, and
+ * mbrtowc sets errno on a byte that is no character.
+ */
+static const char *
+quote_slot(int slot, const char *s, enum qstyle style)
 {
 	static char *buf[QUOTE_SLOTS];
-	size_t need = strlen(s) * 8 + 3;
+	static size_t size[QUOTE_SLOTS];
+	struct qbuf q;
+	int saved = errno;
 	char *b;
 
 	slot %= QUOTE_SLOTS;
-	if ((b = realloc(buf[slot], need)) == NULL)
-		return s;
-	buf[slot] = b;
-	return quote_into(b, s);
+	q.buf = buf[slot];
+	q.size = size[slot];
+	quote_into(&q, s, style);
+	if (q.len > q.size) {
+		if ((b = realloc(buf[slot], q.len)) == NULL) {
+			errno = saved;
+			return s;
+		}
+		buf[slot] = q.buf = b;
+		size[slot] = q.size = q.len;
+		quote_into(&q, s, style);
+	}
+	errno = saved;
+	return q.buf;
+}
+
+const char *
+quote_n(int slot, const char *s)
+{
+	return quote_slot(slot, s, Q_SHELL);
 }
 
 const char *
 quote(const char *s)
 {
-	return quote_n(0, s);
+	return quote_slot(0, s, Q_SHELL);
 }
 
-/*
- * gnulib's locale_quoting_style in the C locale, which argmatch uses
- * for a bad option value: 'it\'s', C escapes, octal for the rest.
- */
+const char *
+quote_arg_n(int slot, const char *s)
+{
+	return quote_slot(slot, s, Q_LOCALE);
+}
+
 const char *
 quote_arg(const char *s)
 {
-	static char *buf;
-	char *b, *p;
-
-	if ((b = realloc(buf, strlen(s) * 4 + 3)) == NULL)
-		return s;
-	buf = p = b;
-	*p++ = '\'';
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '\'' || c == '\\') {
-			*p++ = '\\';
-			*p++ = (char)c;
-		} else if (needs_escape(c))
-			put_escape(&p, c);
-		else
-			*p++ = (char)c;
-	}
-	*p++ = '\'';
-	*p = '\0';
-	return b;
+	return quote_slot(0, s, Q_LOCALE);
 }
 
 void

@@ -9,6 +9,7 @@
 const char	*quote(const char *);
 const char	*quote_n(int, const char *);
 const char	*quote_arg(const char *);
+const char	*quote_arg_n(int, const char *);
 void		 diag(int, const char *, ...)
 		     __attribute__((format(printf, 2, 3)));
 void		 diag_usage(const char *, ...)

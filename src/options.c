@@ -152,6 +152,12 @@ static const struct optdef optdefs[] = {
 	  "explain what is being done" },
 	{ "one-file-system", "x", no_argument, 'x', NULL,
 	  "stay on this file system" },
+	{ NULL, "Z", no_argument, 'Z', NULL,
+	  "set SELinux security context of destination\n"
+	  "  file to default type" },
+	{ "context", NULL, optional_argument, 'Z', "[=CTX]",
+	  "like -Z, or if CTX is specified then set the\n"
+	  "  SELinux or SMACK security context to CTX" },
 	{ "help", NULL, no_argument, OPT_HELP, NULL,
 	  "display this help and exit" },
 	{ "version", NULL, no_argument, OPT_VERSION, NULL,
@@ -284,11 +290,11 @@ static void
 bad_arg(const char *what, const char *arg, const char *opt,
     const char *const *valid)
 {
-	fprintf(stderr, "zcp: %s argument %s for '--%s'\n", what,
-	    quote_arg(arg), opt);
+	fprintf(stderr, "zcp: %s argument %s for %s\n", what,
+	    quote_arg_n(0, arg), quote_arg_n(1, opt));
 	fputs("Valid arguments are:\n", stderr);
 	for (; *valid != NULL; valid++)
-		fprintf(stderr, "  - '%s'\n", *valid);
+		fprintf(stderr, "  - %s\n", quote_arg(*valid));
 	diag_usage(NULL);
 }
 
@@ -441,12 +447,22 @@ apply_cp(struct options *o, struct pstate *ps, int c, const char *arg)
 			cp->keep_mode = cp->keep_owner = cp->keep_times = true;
 			return 0;
 		}
-		return preserve(o, ps, arg, true, "preserve");
+		return preserve(o, ps, arg, true, "--preserve");
 	case OPT_NO_PRESERVE:
-		return preserve(o, ps, arg, false, "no-preserve");
+		return preserve(o, ps, arg, false, "--no-preserve");
 	case 'S':
 		ps->make_backups = true;
 		cp->suffix = arg;
+		return 0;
+	case 'Z':
+		/*
+		 * As cp where the kernel has no SELinux, the only kind zcp
+		 * knows: -Z does nothing, and each --context=CTX is
+		 * ignored with a warning.
+		 */
+		if (arg != NULL)
+			diag(0, "warning: ignoring --context; it requires an"
+			    " SELinux-enabled kernel");
 		return 0;
 	case 't':
 		if (cp->target_dir != NULL) {
@@ -503,7 +519,7 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 		return i;
 	switch (c) {
 	case OPT_METHOD:
-		if ((i = argmatch(arg, "method", method_args)) == -1)
+		if ((i = argmatch(arg, "--method", method_args)) == -1)
 			return -1;
 		o->engine.method = i == 0 ? -1 : method_lookup(method_args[i]);
 		return 0;
@@ -512,19 +528,19 @@ apply(struct options *o, struct pstate *ps, int c, const char *arg)
 	case OPT_REFLINK:
 		if (arg == NULL)
 			i = REFLINK_ALWAYS;
-		else if ((i = argmatch(arg, "reflink", reflink_args)) == -1)
+		else if ((i = argmatch(arg, "--reflink", reflink_args)) == -1)
 			return -1;
 		o->engine.reflink = (enum reflink_mode)i;
 		return 0;
 	case OPT_SPARSE:
-		if ((i = argmatch(arg, "sparse", sparse_args)) == -1)
+		if ((i = argmatch(arg, "--sparse", sparse_args)) == -1)
 			return -1;
 		o->engine.sparse = sparse_modes[i];
 		return 0;
 	case OPT_STATS:
 		if (arg == NULL)
 			i = 0;
-		else if ((i = argmatch(arg, "stats", stats_args)) == -1)
+		else if ((i = argmatch(arg, "--stats", stats_args)) == -1)
 			return -1;
 		o->stats = stats_formats[i];
 		return 0;

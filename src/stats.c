@@ -95,7 +95,20 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    sigabbrev_np(run->signo));
 }
 
-/* A JSON string; the texts here are errno and method names, strerror. */
+/*
+ * The JSON's reason is strerror's text in English whatever the locale:
+ * a key of an interface, and UTF-8 as JSON must be even where the
+ * locale's charset is not.
+ */
+static const char *
+reason(int err)
+{
+	const char *d = strerrordesc_np(err);
+
+	return d != NULL ? d : "Unknown error";
+}
+
+/* A JSON string; the texts here are errno and method names, reasons. */
 static void
 json_str(FILE *f, const char *str)
 {
@@ -127,7 +140,7 @@ json_fallback(FILE *f, const struct fallback_stats *fb)
 	else
 		json_str(f, errno_name(fb->err));
 	fputs(",\"reason\":", f);
-	json_str(f, fb->err == 0 ? zero_reason : strerror(fb->err));
+	json_str(f, fb->err == 0 ? zero_reason : reason(fb->err));
 	fprintf(f, ",\"count\":%lu,\"remembered\":%lu}", fb->count,
 	    fb->remembered);
 }

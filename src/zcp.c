@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,14 @@ main(int argc, char **argv)
 	/* The vDSO's clock: no system call. */
 	clock_gettime(CLOCK_MONOTONIC, &r.start);
 	guard_std_fds(closed);
+	/*
+	 * As cp: names and values are quoted in the user's charset, and
+	 * strerror speaks the user's language.  Numbers stay C's: cp
+	 * prints none, and --stats' JSON needs a decimal point, not the
+	 * comma of LC_NUMERIC=de_DE.
+	 */
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C");
 	if (options_parse(argc, argv, &o) == -1 ||
 	    reporting_start(&r, &o) == -1)
 		return 1;

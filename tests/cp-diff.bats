@@ -620,6 +620,42 @@ fx_kds() {
 	diffcase mnt -- -r src copy
 }
 
+# ---- -Z, --context: SELinux, on a kernel without it -----------------------
+# cp decides by is_selinux_enabled(); zcp always behaves as cp without.
+
+need_no_selinux() {
+	[ ! -e /sys/fs/selinux/enforce ] ||
+		skip "SELinux is enabled here: cp would set contexts"
+}
+
+@test "-Z, --context: accepted, and nothing done" {
+	need_no_selinux
+	diffcase files -- -Z a new
+	diffcase files -- --context a new
+	diffcase files -- -Zv -a a b d
+}
+
+@test "--context=CTX: a warning for each, and the copy made" {
+	need_no_selinux
+	diffcase files -- --context=x a new
+	diffcase files -- -a --context=x --context= a b d
+}
+
+@test "-Z with --preserve=context: the context cannot be preserved" {
+	need_no_selinux
+	diffcase files -- -Z --preserve=context a new
+	diffcase files -- --context=x --preserve=context a new
+	diffcase files -- -Z --no-preserve=context a new
+}
+
+@test "--context=CTX warns before a later bad option fails" {
+	need_no_selinux
+	diffcase files -- --context=x --sparse=bogus a new
+	diffcase files -- --context=x --bogus a new
+	# --co is --copy-contents or --context.
+	diffcase files -- --co a new
+}
+
 # ---- -v ----------------------------------------------------------------------
 
 @test "-v: one file" {
