@@ -50,7 +50,8 @@ verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
 }
 
 /*
- * cp's yesno(): a line that starts with y or Y.  The answer comes from
+ * cp's yesno(): a line that rpmatch(3) takes for yes in the locale (y or
+ * Y in C; German adds j and J, as cp's does).  The answer comes from
  * standard input, except where standard input is the data being copied
  * ("zcp -i - f"): stdio would buffer part of the data with the answer,
  * so it comes from the terminal, or there is none to give.
@@ -76,7 +77,7 @@ answer(struct ctx *c, const struct loc *d)
 		c->stdin_err = errno;
 	if (in != stdin)
 		fclose(in);
-	n = n > 0 && (line[0] == 'y' || line[0] == 'Y');
+	n = n > 0 && rpmatch(line) > 0;
 	free(line);
 	return n ? PROCEED : SKIP;
 }

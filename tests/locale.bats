@@ -171,3 +171,17 @@ fx_utf8() {
 	assert_line --index 0 --regexp \
 	    '^zcp: stats: 1 of 1 file copied, 1\.4 MiB \(1500000 bytes\) in [0-9]+\.[0-9]{3} s, '
 }
+
+@test "-i: the answer is yes as the locale says it (j in German), as cp's yesno" {
+	need_locale de_DE.UTF-8
+	printf 'new\n' > a
+	printf 'old\n' > b
+	printf 'n\n' | LOCPATH=$LOCPATH LC_ALL=de_DE.UTF-8 "$ZCP" -i a b 2>/dev/null
+	assert_equal "$(cat b)" old
+	printf 'j\n' | LOCPATH=$LOCPATH LC_ALL=de_DE.UTF-8 "$ZCP" -i a b 2>/dev/null
+	assert_equal "$(cat b)" new
+	# What cp 9.1 does with the same answer.
+	printf 'old\n' > c
+	printf 'j\n' | LOCPATH=$LOCPATH LC_ALL=de_DE.UTF-8 cp -i a c 2>/dev/null
+	assert_equal "$(cat c)" new
+}
