@@ -791,6 +791,9 @@ fx_badnum() {
 	printf 'c\n' > c
 	printf 'x\n' > 'c.~18446744073709551615~'
 	printf 'x\n' > 'c.~99~'
+	printf 'd\n' > d
+	printf 'x\n' > 'd.~199~'
+	printf 'x\n' > 'd.~99~'
 }
 
 @test "backup: numbers with a sign, a space or a leading zero are not counted" {
@@ -799,6 +802,10 @@ fx_badnum() {
 
 @test "backup: a number past 64 bits is counted on, not wrapped" {
 	diffcase badnum -- -v --backup=numbered a c
+}
+
+@test "backup: 199 is followed by 200" {
+	diffcase badnum -- -v --backup=existing a d
 }
 
 # snap: a hard-link snapshot (cp -al snap0 snap1) and new data in src/.
@@ -839,6 +846,10 @@ fx_farm() { fx_tree; rm src/fifo; cp -al src farm; }
 
 @test "links: -l f f does nothing" {
 	diffcase files -- -l h1 h1
+}
+
+@test "links: -lP of a symlink onto itself does nothing" {
+	diffcase files -- -lP link-a link-a
 }
 
 @test "links: -l onto another link of the same file does nothing" {
@@ -910,6 +921,11 @@ fx_farm() { fx_tree; rm src/fifo; cp -al src farm; }
 
 @test "operands: a directory named twice, once as ./src" {
 	diffcase tree -- -r src ./src d
+}
+
+@test "operands: two directories of one name merge; the second's files overwrite" {
+	fx_twodirs() { mkdir -p x/s y/s d; printf '1\n' > x/s/f; printf '2\n' > y/s/f; }
+	diffcase twodirs -- -rv x/s y/s d
 }
 
 @test "operands: with -b, a file named twice is backed up and copied twice" {
