@@ -221,7 +221,9 @@ read_entries(DIR *dir, size_t *count)
 	}
 	if (errno != 0)
 		goto fail;
-	qsort(v, n, sizeof(*v), entry_cmp);
+	/* An empty directory's v is NULL, which qsort must not get. */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), entry_cmp);
 	*count = n;
 	return v != NULL ? v : calloc(1, sizeof(*v));
 fail:
