@@ -19,8 +19,6 @@
 #include "cp.h"
 #include "diag.h"
 
-#define SPECIAL_BITS	(S_ISUID | S_ISGID | S_ISVTX)
-
 /* The source's ACLs, read as gnulib's get_permissions reads them. */
 struct acls {
 	acl_t	 access;	/* NULL: none readable, the mode stands */

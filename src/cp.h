@@ -104,6 +104,7 @@ const char *last_component(const char *);
 void	 strip_trailing_slashes(char *);
 
 /* meta.c */
+#define SPECIAL_BITS	(S_ISUID | S_ISGID | S_ISVTX)
 #define META_CREATED	1	/* made just now, in a directory whose loc
 				 * says its new group and whether it is plain */
 

@@ -73,16 +73,20 @@ keep_times(const struct loc *d, int fd, const struct stat *st)
 }
 
 /*
- * The mode as cp's copy_acl leaves it: bits from mode, and the source's
- * ACLs.  A copy just made where no default ACL applies has no ACL to
- * replace: from a source without any, a chmod is all there is to do, if
- * even that.
+ * The mode as cp's copy_acl leaves it: the source's ACLs, and mode's
+ * set-ID and sticky bits if it has any; if not, setting the ACL leaves
+ * those the copy has (the sticky bit a directory was made with, the
+ * set-group-ID bit it inherited).  A copy just made where no default
+ * ACL applies, from a source without ACLs, has no ACL to replace: a
+ * chmod does all there is to do, if even that, unless it would clear
+ * such bits.
  */
 static int
 keep_mode(const struct loc *d, int fd, const struct stat *st, mode_t mode,
     bool made, const struct perm *p)
 {
-	if (made && p->acls == 0)
+	if (made && p->acls == 0 && ((mode & SPECIAL_BITS) ||
+	    !(p->made & SPECIAL_BITS)))
 		return p->made == mode ? 0 : meta_chmod(d, fd, mode);
 	return acl_copy(p, d, fd, mode, S_ISDIR(st->st_mode));
 }
@@ -112,8 +116,12 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 		if (owned == -1)
 			rc = -1;
 	}
+	/*
+	 * As cp: the sticky bit goes too, yet a directory made with it
+	 * keeps it, since keep_mode then leaves such bits as they are.
+	 */
 	if (owned != 1)
-		mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
+		mode &= ~(mode_t)SPECIAL_BITS;
 	if (c->o->keep_mode && p != NULL &&
 	    keep_mode(d, fd, st, mode, made, p) == -1)
 		rc = -1;

@@ -167,6 +167,82 @@ fx_existing() {
 	diffcase --user mine -- -p src/acl src/dd out
 }
 
+# ---- the set-ID and sticky bits ---------------------------------------------
+# cp gives copy_acl the source's mode, without its set-ID and sticky bits
+# if it could not give the copy the source's owner; copy_acl sets those
+# bits with chmod only when some are left, and otherwise sets the ACL
+# alone, which keeps the ones the copy has: the sticky bit a directory
+# was made with, the set-group-ID bit it inherited, an existing one's.
+# A copy on the command line took that path already; one inside a tree
+# was chmod'ed to the mode, losing them.
+
+# bits (for --user cases, built by root): src/ with root's directories
+# s1777/, s1755/ and s0755/ (each with a file) and root's files f4755,
+# f2755 and f1755; out/ is 65534's, and so are out/D (0755) and out/G
+# (1755).
+fx_bits() {
+	local d
+	mkdir src
+	for d in 1777 1755 0755; do
+		mkdir "src/s$d"
+		printf '%s\n' "$d" > "src/s$d/in"
+		chmod "$d" "src/s$d"
+	done
+	for d in 4755 2755 1755; do
+		printf '%s\n' "$d" > "src/f$d"
+		chmod "$d" "src/f$d"
+	done
+	mkdir -p out/D out/G
+	chmod 1755 out/G
+	nobody_owns out out/D out/G
+}
+
+@test "--user: -a of a tree keeps the sticky bits of root's directories" {
+	diffcase --user --sort-output bits -- -av src out/copy
+}
+
+@test "--user: -a of root's 1777 directory keeps its sticky bit" {
+	diffcase --user bits -- -a src/s1777 out
+}
+
+@test "--user: -a of root's set-ID files drops those bits (guards what matched)" {
+	diffcase --user bits -- -a src/f4755 src/f2755 src/f1755 out
+}
+
+# What keeping S_ISVTX in the mode would get wrong: cp leaves it off.
+@test "--user: -a into an existing directory does not add root's sticky bit (guards what matched)" {
+	diffcase --user bits -- -a src/s1777/. out/D
+}
+
+@test "--user: -a into an existing sticky directory keeps its sticky bit" {
+	diffcase --user bits -- -a src/s0755/. out/G
+}
+
+# sgid_dirs: src/ (0755, with sub/ 0700 and sub/in), sg/ (2775, group
+# 100) to copy it into, and dd/ (1755) for src/'s contents.
+fx_sgid_dirs() {
+	mkdir -p src/sub sg dd
+	printf 'f\n' > src/f
+	printf 'in\n' > src/sub/in
+	chmod 0700 src/sub
+	chgrp 100 sg
+	chmod 2775 sg
+	chmod 1755 dd
+}
+
+@test "-rp into a set-group-ID directory: new directories keep the bit" {
+	diffcase sgid_dirs -- -rp src sg
+}
+
+@test "-rp onto an existing sticky directory keeps its sticky bit" {
+	diffcase sgid_dirs -- -rp src/. dd
+}
+
+@test "-a into a set-group-ID directory under a default ACL" {
+	fx_sgid() { fx_inherit; mkdir P/sg; chgrp 100 P/sg; chmod 2775 P/sg; }
+	diffcase sgid -- -a src P/sg
+}
+
 # ---- a file system without ACLs ---------------------------------------------
 
 # noacl (root): owned's src/ with plain/ (no ACL) and donly/ (a default
