@@ -77,6 +77,7 @@ copy_top(struct ctx *c, const char *src, const char *dst, bool fresh)
 
 /* One directory --parents made or met, to fix up after the copy. */
 struct parent {
+	char		*src;		/* the source directory, for its ACLs */
 	char		*dst;
 	struct stat	 st;
 	bool		 made;
@@ -138,6 +139,7 @@ make_parents(struct ctx *c, const char *src, const char *dst,
 			goto done;
 		}
 		*made_last = v[n].made;
+		v[n].src = strdup(s);
 		v[n++].dst = strdup(d);
 		s[at] = d[off + at - lead] = '/';
 		while (slash[1] == '/')
@@ -152,24 +154,33 @@ done:
 	return rc;
 }
 
+/* One directory --parents made or met, like its source: cp's re_protect. */
+static int
+fix_parent(struct ctx *c, const struct parent *pa)
+{
+	const struct cpopts *o = c->o;
+	struct loc d = LOC_CWD(pa->dst), s = LOC_CWD(pa->src);
+	const struct perm p = { &s, -1, ACL_UNKNOWN, 0 };
+	mode_t want = (pa->st.st_mode & 0777) & ~c->umask;
+
+	if (o->keep_mode || o->keep_owner || o->keep_times)
+		return meta_preserve(c, &d, -1, &pa->st, 0, &p);
+	if (pa->made && (((pa->st.st_mode & 0777) | S_IRWXU) & ~c->umask) !=
+	    want)
+		return meta_chmod(&d, -1, want);
+	return 0;
+}
+
 static int
 fix_parents(struct ctx *c, struct parent *v, size_t n)
 {
-	const struct cpopts *o = c->o;
 	int rc = 0;
 
 	while (n-- > 0) {
-		struct loc d = LOC_CWD(v[n].dst);
-		mode_t want = (v[n].st.st_mode & 0777) & ~c->umask;
-
-		if (v[n].dst == NULL)
-			continue;
-		if (o->keep_mode || o->keep_owner || o->keep_times) {
-			if (meta_preserve(c, &d, -1, &v[n].st, 0) == -1)
-				rc = -1;
-		} else if (v[n].made && (((v[n].st.st_mode & 0777) | S_IRWXU) &
-		    ~c->umask) != want && meta_chmod(&d, -1, want) == -1)
+		if (v[n].src != NULL && v[n].dst != NULL &&
+		    fix_parent(c, &v[n]) == -1)
 			rc = -1;
+		free(v[n].src);
 		free(v[n].dst);
 	}
 	free(v);

@@ -70,7 +70,8 @@ struct loc {
 	const char	*path;
 	dev_t		 dirdev;	/* dirfd's device, 0 if unknown */
 	gid_t		 newgid;	/* the group a file made there gets */
-	bool		 plain;		/* and mode & ~umask (no default ACL) */
+	bool		 plain;		/* and mode & ~umask, no ACL (no default
+					 * ACL there, or no ACLs at all) */
 	bool		 fresh;		/* nothing there: its directory was
 					 * made just now */
 };
@@ -114,15 +115,37 @@ const char *last_component(const char *);
 void	 strip_trailing_slashes(char *);
 
 /* meta.c */
-#define META_SYMLINK	1	/* the destination is a symlink */
-#define META_CREATED	2	/* made just now from the source's mode, in a
-				 * directory whose loc says its new group */
+#define SPECIAL_BITS	(S_ISUID | S_ISGID | S_ISVTX)
+#define META_CREATED	1	/* made just now, in a directory whose loc
+				 * says its new group and whether it is plain */
+
+/* Which ACLs the source has, as meta_xattrs found its xattrs. */
+#define ACL_ACCESS	1	/* an extended access ACL */
+#define ACL_DEFAULT	2	/* a default ACL */
+#define ACL_UNKNOWN	4	/* not listed: libacl reads what it has */
+
+/*
+ * meta_preserve's mode step: the source, whose ACLs go to the copy, and
+ * the mode bits (07777) of a copy made just now (META_CREATED).
+ */
+struct perm {
+	const struct loc *src;
+	int		 sfd;		/* src open, or -1 */
+	int		 acls;		/* ACL_* */
+	mode_t		 made;
+};
 
 int	 meta_preserve(const struct ctx *, const struct loc *, int,
-	    const struct stat *, int);
+	    const struct stat *, int, const struct perm *);
 int	 meta_xattrs(const struct ctx *, const struct loc *, int,
-	    const struct loc *, int);
+	    const struct loc *, int, int *);
 int	 meta_chmod(const struct loc *, int, mode_t);
+
+/* acl.c: ACLs as cp sets them, through libacl. */
+int	 acl_copy(const struct perm *, const struct loc *, int, mode_t,
+	    bool);
+int	 acl_reset(const struct loc *, int, mode_t);
+void	 acl_drop_default(int);
 
 /* atomic.c: a destination file written aside and published whole. */
 #define ATOMIC_HIDDEN	16	/* ".zcp-" and ten random characters */

@@ -1,7 +1,7 @@
 /*
- * meta: what --preserve keeps: ownership, mode, timestamps, xattrs.
- * Each works on the open descriptor when there is one, else on the name
- * without following a symlink.
+ * meta: what --preserve keeps: ownership, mode (with ACLs: acl.c),
+ * timestamps, xattrs.  Each works on the open descriptor when there is
+ * one, else on the name without following a symlink.
  */
 #include "config.h"
 
@@ -73,14 +73,34 @@ keep_times(const struct loc *d, int fd, const struct stat *st)
 }
 
 /*
- * Timestamps, then ownership (chown clears set-ID bits), then the mode.
- * flags: META_SYMLINK for a symlink, which has no mode of its own;
- * META_CREATED for a file made just now, whose owner and mode may
- * already be right: in a tree of many files, that saves two calls each.
+ * The mode as cp's copy_acl leaves it: the source's ACLs, and mode's
+ * set-ID and sticky bits if it has any; if not, setting the ACL leaves
+ * those the copy has (the sticky bit a directory was made with, the
+ * set-group-ID bit it inherited).  A copy just made where no default
+ * ACL applies, from a source without ACLs, has no ACL to replace: a
+ * chmod does all there is to do, if even that, unless it would clear
+ * such bits.
+ */
+static int
+keep_mode(const struct loc *d, int fd, const struct stat *st, mode_t mode,
+    bool made, const struct perm *p)
+{
+	if (made && p->acls == 0 && ((mode & SPECIAL_BITS) ||
+	    !(p->made & SPECIAL_BITS)))
+		return p->made == mode ? 0 : meta_chmod(d, fd, mode);
+	return acl_copy(p, d, fd, mode, S_ISDIR(st->st_mode));
+}
+
+/*
+ * Timestamps, then ownership (chown clears set-ID bits), then the mode
+ * and ACLs.  p is NULL for a symlink, which has no mode of its own.
+ * flags: META_CREATED for a file made just now, whose owner and mode
+ * may already be right: in a tree of many files, that saves two calls
+ * each.
  */
 int
 meta_preserve(const struct ctx *c, const struct loc *d, int fd,
-    const struct stat *st, int flags)
+    const struct stat *st, int flags, const struct perm *p)
 {
 	mode_t mode = st->st_mode & 07777;
 	bool made = (flags & META_CREATED) && d->plain;
@@ -96,30 +116,42 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 		if (owned == -1)
 			rc = -1;
 	}
+	/*
+	 * As cp: the sticky bit goes too, yet a directory made with it
+	 * keeps it, since keep_mode then leaves such bits as they are.
+	 */
 	if (owned != 1)
-		mode &= ~(mode_t)(S_ISUID | S_ISGID | S_ISVTX);
-	if (c->o->keep_mode && !(flags & META_SYMLINK) &&
-	    !(made && ((st->st_mode & 0777) & ~c->umask) == mode) &&
-	    meta_chmod(d, fd, mode) == -1)
+		mode &= ~(mode_t)SPECIAL_BITS;
+	if (c->o->keep_mode && p != NULL &&
+	    keep_mode(d, fd, st, mode, made, p) == -1)
 		rc = -1;
 	return rc;
 }
 
 /*
- * Which attributes travel.  ACLs are the mode's business, as in cp;
- * SELinux labels and other system.* names are not copied.
+ * Which attributes travel.  ACLs are the mode's business, as in cp
+ * (meta_preserve); SELinux labels and other system.* names are not
+ * copied.
  */
 static bool
 xattr_wanted(const struct ctx *c, const char *name)
 {
-	if (strcmp(name, "system.posix_acl_access") == 0 ||
-	    strcmp(name, "system.posix_acl_default") == 0)
-		return c->o->keep_mode;
 	if (!c->o->keep_xattr)
 		return false;
 	return strncmp(name, "system.", 7) != 0 &&
 	    strcmp(name, "security.selinux") != 0 &&
 	    strcmp(name, "security.evm") != 0;
+}
+
+/* Which ACL an xattr name is, for struct perm. */
+static int
+xattr_acl(const char *name)
+{
+	if (strcmp(name, "system.posix_acl_access") == 0)
+		return ACL_ACCESS;
+	if (strcmp(name, "system.posix_acl_default") == 0)
+		return ACL_DEFAULT;
+	return 0;
 }
 
 static bool
@@ -170,17 +202,24 @@ copy_one_xattr(const struct ctx *c, const struct loc *s, int sfd,
 	return 0;
 }
 
+/*
+ * The xattrs -a or --preserve=xattr copy; *acls gets which ACLs the
+ * listing shows the source has (ACL_UNKNOWN where there was none).
+ */
 int
 meta_xattrs(const struct ctx *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd)
+    const struct loc *d, int dfd, int *acls)
 {
 	ssize_t len;
 	char *names, *p;
 	int rc = 0;
 
+	*acls = ACL_UNKNOWN;
 	if (!c->o->keep_xattr && !c->o->keep_mode)
 		return 0;
 	if ((len = list_xattrs(s, sfd, NULL, 0)) <= 0) {
+		if (len == 0)
+			*acls = 0;
 		if (len == 0 || xattr_quiet(c, errno))
 			return 0;
 		diag(errno, "listing attributes of %s", quote(s->path));
@@ -188,11 +227,14 @@ meta_xattrs(const struct ctx *c, const struct loc *s, int sfd,
 	}
 	if ((names = malloc((size_t)len)) == NULL)
 		return -1;
-	len = list_xattrs(s, sfd, names, (size_t)len);
-	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1)
+	if ((len = list_xattrs(s, sfd, names, (size_t)len)) >= 0)
+		*acls = 0;
+	for (p = names; len > 0 && p < names + len; p += strlen(p) + 1) {
+		*acls |= xattr_acl(p);
 		if (xattr_wanted(c, p) &&
 		    copy_one_xattr(c, s, sfd, d, dfd, p) == -1)
 			rc = -1;
+	}
 	free(names);
 	return c->o->require_xattr ? rc : 0;
 }

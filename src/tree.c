@@ -60,6 +60,7 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
     const struct stat *sst, const struct loc *d, int dfd, bool created,
     off_t *moved)
 {
+	struct perm p = { s, si->fd, 0, (sst->st_mode & 0777) & ~c->umask };
 	struct fdinfo di;
 	int rc = 0;
 
@@ -87,10 +88,13 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 		if (engine_copy(c->engine, si, &di, moved) == -1)
 			return -1;
 	}
-	if (meta_xattrs(c, s, si->fd, d, dfd) == -1)
+	if (meta_xattrs(c, s, si->fd, d, dfd, &p.acls) == -1)
 		rc = -1;
 	if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
-	    META_CREATED : 0) == -1)
+	    META_CREATED : 0, &p) == -1)
+		rc = -1;
+	if (created && c->o->no_mode && !d->plain &&
+	    acl_reset(d, dfd, 0666 & ~c->umask) == -1)
 		rc = -1;
 	return rc;
 }
@@ -174,16 +178,19 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (atomic_make(d, c->o->force, make_symlink_at, target) == -1) {
 		diag(errno, "cannot create symbolic link %s", quote(d->path));
 		rc = -1;
-	} else if (meta_preserve(c, d, -1, sst, META_SYMLINK) == -1)
+	} else if (meta_preserve(c, d, -1, sst, 0, NULL) == -1)
 		rc = -1;
 	free(target);
 	return synced(c, d, rc);
 }
 
+/* Its ACLs are read from the source by name, as cp does. */
 static int
-copy_special(struct ctx *c, const struct stat *sst, const struct loc *d)
+copy_special(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d)
 {
 	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
+	const struct perm p = { s, -1, ACL_UNKNOWN, 0 };
 	int rc;
 
 	if (S_ISFIFO(sst->st_mode)) {
@@ -192,7 +199,11 @@ copy_special(struct ctx *c, const struct stat *sst, const struct loc *d)
 	} else if ((rc = mknodat(d->dirfd, d->name,
 	    (sst->st_mode & S_IFMT) | mode, sst->st_rdev)) == -1)
 		diag(errno, "cannot create special file %s", quote(d->path));
-	if (rc == 0 && meta_preserve(c, d, -1, sst, 0) == -1)
+	if (rc == 0 && meta_preserve(c, d, -1, sst, 0, &p) == -1)
+		rc = -1;
+	if (rc == 0 && c->o->no_mode && !d->plain &&
+	    acl_reset(d, -1, (S_ISSOCK(sst->st_mode) ? 0777 : 0666) &
+	    ~c->umask) == -1)
 		rc = -1;
 	return synced(c, d, rc);
 }
@@ -234,7 +245,9 @@ read_entries(DIR *dir, size_t *count)
 	}
 	if (errno != 0)
 		goto fail;
-	qsort(v, n, sizeof(*v), entry_cmp);
+	/* An empty directory's v is NULL, which qsort must not get. */
+	if (n > 1)
+		qsort(v, n, sizeof(*v), entry_cmp);
 	*count = n;
 	return v != NULL ? v : calloc(1, sizeof(*v));
 fail:
@@ -282,12 +295,15 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 	int rc = 0, one, fd;
 
 	/*
-	 * A default ACL, not the umask, decides what new files get here;
-	 * only meta_preserve asks, to skip an fchown or fchmod.
+	 * A default ACL, not the umask, decides what new files get here,
+	 * and they inherit it: only meta_preserve and --no-preserve=mode
+	 * ask, to know that a file made here has no ACL, and to skip an
+	 * fchown or fchmod.  A file system without ACLs has none.
 	 */
-	dir.plain = (c->o->keep_owner || c->o->keep_mode) &&
+	dir.plain = (c->o->keep_owner || c->o->keep_mode ||
+	    c->o->no_mode) &&
 	    fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
-	    errno == ENODATA;
+	    (errno == ENODATA || errno == EOPNOTSUPP);
 	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
 		if (fd != -1)
@@ -317,27 +333,16 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
 }
 
 /*
- * A directory zcp creates is made writable and searchable for its owner
- * while it is filled; its mode (and times, last of all) are set after
- * its contents.
+ * The destination directory, made with made_mode unless have_dst, and
+ * opened; *dst gets what it is.  Returns the descriptor, or -1.
  */
 static int
-copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, bool have_dst, bool cmdline)
+dir_dest(struct ctx *c, const struct loc *s, const struct loc *d,
+    bool have_dst, mode_t made_mode, struct stat *dst)
 {
-	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
-	    (sst->st_mode & S_ISVTX);
-	mode_t made_mode = 0, want = bits & ~c->umask;
-	struct stat dst;
-	int sfd, dfd, rc = 0, one;
+	int dfd;
 
-	if (seen_was_made(c->seen, sst->st_dev, sst->st_ino)) {
-		diag(0, "cannot copy a directory, %s, into itself, %s",
-		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
-		return COPY_INTO_SELF;
-	}
 	if (!have_dst) {
-		made_mode = (bits | S_IRWXU) & ~c->umask;
 		if (mkdirat(d->dirfd, d->name, made_mode) == -1) {
 			diag(errno, "cannot create directory %s",
 			    quote(d->path));
@@ -350,14 +355,46 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (dfd == -1 && errno == EACCES)
 		dfd = openat(d->dirfd, d->name, O_PATH | O_DIRECTORY |
 		    O_CLOEXEC | (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW));
-	if (dfd == -1 || fstat(dfd, &dst) == -1) {
+	if (dfd == -1 || fstat(dfd, dst) == -1) {
 		diag(errno, "cannot access %s", quote(d->path));
 		if (dfd != -1)
 			close(dfd);
 		return -1;
 	}
-	if (!have_dst)
-		seen_made(c->seen, dst.st_dev, dst.st_ino);
+	if (!have_dst) {
+		seen_made(c->seen, dst->st_dev, dst->st_ino);
+		/* acl_drop_default says why; cp keeps it without -p. */
+		if (c->o->keep_mode && !d->plain)
+			acl_drop_default(dfd);
+	}
+	return dfd;
+}
+
+/*
+ * A directory zcp creates is made writable and searchable for its owner
+ * while it is filled; its mode (and times, last of all) are set after
+ * its contents.
+ */
+static int
+copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, bool have_dst, bool cmdline)
+{
+	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
+	    (sst->st_mode & S_ISVTX);
+	mode_t made_mode = (bits | S_IRWXU) & ~c->umask;
+	mode_t want = bits & ~c->umask;
+	struct perm p = { s, -1, ACL_UNKNOWN, 0 };
+	struct stat dst;
+	int sfd, dfd, rc = 0, one;
+
+	if (seen_was_made(c->seen, sst->st_dev, sst->st_ino)) {
+		diag(0, "cannot copy a directory, %s, into itself, %s",
+		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
+		return COPY_INTO_SELF;
+	}
+	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst)) == -1)
+		return -1;
+	p.made = dst.st_mode & 07777;
 	if (c->o->one_fs && !cmdline && sst->st_dev != c->top_dev)
 		sfd = -2;
 	else if ((sfd = openat(s->dirfd, s->name, O_RDONLY | O_DIRECTORY |
@@ -368,12 +405,18 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	    !have_dst)) != 0)
 		rc = one;
 
-	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1) == -1 && rc == 0)
+	p.sfd = sfd >= 0 ? sfd : -1;
+	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1, &p.acls) == -1 &&
+	    rc == 0)
 		rc = -1;
 	if (!c->o->keep_mode && !have_dst && made_mode != want &&
 	    meta_chmod(d, -1, want) == -1 && rc == 0)
 		rc = -1;
-	if (meta_preserve(c, d, -1, sst, 0) == -1 && rc == 0)
+	if (meta_preserve(c, d, -1, sst, have_dst ? 0 : META_CREATED,
+	    &p) == -1 && rc == 0)
+		rc = -1;
+	if (!have_dst && c->o->no_mode && !d->plain &&
+	    acl_reset(d, -1, 0777 & ~c->umask) == -1 && rc == 0)
 		rc = -1;
 	if (sfd >= 0)
 		close(sfd);
@@ -498,7 +541,7 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return copy_symlink(c, s, sst, d);
 	if (as_regular(c, sst->st_mode))
 		return copy_regular(c, s, sst, d, dst, cmdline, atomic);
-	return copy_special(c, sst, d);
+	return copy_special(c, s, sst, d);
 }
 
 /*

@@ -43,6 +43,8 @@
 #        [hl=FIRST-PATH-WITH-THE-SAME-INODE] mtime=... [sparse|dense]
 # then, when the file system takes user xattrs, one line per path that
 # has any:  xattr PATH: user.NAME="VALUE"...
+# and, when it takes ACLs, one line per path with an extended or default
+# ACL (numeric ids):  acl PATH: user::rw- user:65534:r-- ... default:...
 # MODE is octal with the setuid/setgid/sticky bits; hl= names the first
 # path (sorted) of each hard-link group, so grouping is compared, not
 # only counts.  mtime is exact when it predates 2020 -- every fixture
@@ -113,6 +115,21 @@ xattr_ok() {
 }
 need_xattr() {
 	xattr_ok || skip "no user xattrs here (or no setfattr/python3)"
+}
+
+# ACLs: setfacl/getfacl from the acl package.
+# acl_ok: ACLs can be set where the cases run.
+acl_ok() {
+	local f=$BATS_TEST_TMPDIR/.acl-probe rc
+	command -v setfacl >/dev/null && command -v getfacl >/dev/null ||
+		return 1
+	: > "$f"
+	if setfacl -m u:65534:r -- "$f" 2>/dev/null; then rc=0; else rc=1; fi
+	rm -f "$f"
+	return $rc
+}
+need_acl() {
+	acl_ok || skip "no ACLs here (or no setfacl/getfacl: the acl package)"
 }
 
 # need_user: setpriv to uid 65534 works.
@@ -209,6 +226,20 @@ listing() {
 		printf '%s\n' "$line"
 	done < <(printf '%s\0' "${paths[@]}" | sort -z)
 	[ -z "$DIFF_XATTR" ] || (cd "$dir" && xattr_dump_tree)
+	[ -z "$DIFF_ACL" ] || (cd "$dir" && acl_dump_tree)
+}
+
+# acl_dump_tree: every path below . with more than the base ACL entries
+# (or a default ACL), as "acl PATH: ENTRY..." lines sorted; owner and
+# group are the listing's, symlinks are not followed.
+acl_dump_tree() {
+	getfacl -R -s -P -n -E . 2>/dev/null |
+	awk 'BEGIN { RS = ""; FS = "\n" }
+	     { line = ""
+	       for (i = 1; i <= NF; i++)
+		       if ($i ~ /^# file: /) name = substr($i, 9)
+		       else if ($i !~ /^#/) line = line " " $i
+	       print "acl " name ":" line }' | LC_ALL=C sort
 }
 
 # xattr_dump_tree: every path below . with user.* xattrs, and them, as
@@ -256,8 +287,9 @@ diffcase() {
 	set +e
 	local stdin='' um=022 user='' sortout='' fixture tool dir a p rc
 	local -a envs=() args=() prefix=() cmd=()
-	DIFF_SPARSE='' DIFF_XATTR=''
+	DIFF_SPARSE='' DIFF_XATTR='' DIFF_ACL=''
 	xattr_ok && DIFF_XATTR=1
+	acl_ok && DIFF_ACL=1
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--stdin=*) stdin=${1#*=} ;;

@@ -174,6 +174,11 @@ fx_kds() {
 	diffcase tree -- -r src copy
 }
 
+# UBSan (the sanitizer build) saw a NULL list given to qsort here.
+@test "-r: an empty directory" {
+	diffcase empty -- -r src copy
+}
+
 @test "-R: a whole tree into an existing directory" {
 	diffcase tree -- -R src d
 }
