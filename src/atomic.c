@@ -386,6 +386,54 @@ atomic_publish(struct atomic *a, int rc)
 }
 
 /*
+ * Make something under a fresh hidden name beside d with make(arg,
+ * dirfd, name), then rename it to "to" (a name in the same directory),
+ * so that "to" changes in one step.  Returns 0, or -1 with errno set
+ * and nothing left behind; *made says whether make ever succeeded.
+ */
+static int
+beside(const struct loc *d, int (*make)(void *, int, const char *),
+    void *arg, const char *to, bool *made)
+{
+	char *dir = dir_part(d->name), *tmp = NULL;
+	size_t len;
+	int i, rc = -1, saved;
+
+	*made = false;
+	if (dir == NULL || (tmp = malloc(strlen(dir) + sizeof(HIDDEN_PREFIX) +
+	    HIDDEN_RANDOM)) == NULL)
+		goto out;
+	len = strlen(dir);
+	memcpy(tmp, dir, len);
+	for (i = 0; i < HIDDEN_TRIES && rc == -1; i++) {
+		hidden_name(tmp + len);
+		rc = make(arg, d->dirfd, tmp);
+		if (rc == -1 && errno != EEXIST)
+			goto out;
+	}
+	if (rc == 0) {
+		*made = true;
+		if ((rc = renameat(d->dirfd, tmp, d->dirfd, to)) == -1) {
+			saved = errno;
+			(void)unlinkat(d->dirfd, tmp, 0);
+			errno = saved;
+		}
+	}
+out:
+	free(tmp);
+	free(dir);
+	return rc;
+}
+
+static int
+link_to_name(void *from, int dirfd, const char *name)
+{
+	const struct loc *d = from;
+
+	return linkat(d->dirfd, d->name, dirfd, name, 0);
+}
+
+/*
  * --backup with --atomic: the backup is made a second name of the old
  * file, so that the destination's name never goes missing (the new file
  * is renamed over it at the end), and an old backup is replaced in one
@@ -395,39 +443,15 @@ atomic_publish(struct atomic *a, int rc)
 int
 atomic_backup(const struct loc *d, const char *backup)
 {
-	char *dir = dir_part(d->name), *tmp;
-	size_t len;
-	int i, rc = -1;
+	bool made;
 
-	if (dir == NULL)
-		return -1;
-	len = strlen(dir);
-	if ((tmp = malloc(len + sizeof(HIDDEN_PREFIX) + HIDDEN_RANDOM)) ==
-	    NULL) {
-		free(dir);
-		return -1;
-	}
-	memcpy(tmp, dir, len);
-	for (i = 0; i < HIDDEN_TRIES && rc == -1; i++) {
-		hidden_name(tmp + len);
-		rc = linkat(d->dirfd, d->name, d->dirfd, tmp, 0);
-		if (rc == -1 && errno != EEXIST)
-			break;
-	}
-	if (rc == -1 && (errno == EPERM || errno == EOPNOTSUPP ||
+	if (beside(d, link_to_name, (void *)d, backup, &made) == 0)
+		return 0;
+	if (!made && (errno == EPERM || errno == EOPNOTSUPP ||
 	    errno == EMLINK || errno == ENOSYS))
-		rc = renameat(d->dirfd, d->name, d->dirfd, backup) == 0 ? 1 :
+		return renameat(d->dirfd, d->name, d->dirfd, backup) == 0 ? 1 :
 		    -1;
-	else if (rc == 0 && renameat(d->dirfd, tmp, d->dirfd, backup) == -1) {
-		int saved = errno;
-
-		(void)unlinkat(d->dirfd, tmp, 0);
-		errno = saved;
-		rc = -1;
-	}
-	free(tmp);
-	free(dir);
-	return rc;
+	return -1;
 }
 
 /*
@@ -441,35 +465,13 @@ int
 atomic_make(const struct loc *d, bool replace,
     int (*make)(void *, int, const char *), void *arg)
 {
-	char *dir, *tmp;
-	size_t len;
-	int i, rc = -1;
+	bool made;
 
 	if (make(arg, d->dirfd, d->name) == 0)
 		return 0;
-	if (errno != EEXIST || !replace || (dir = dir_part(d->name)) == NULL)
+	if (errno != EEXIST || !replace)
 		return -1;
-	len = strlen(dir);
-	tmp = malloc(len + sizeof(HIDDEN_PREFIX) + HIDDEN_RANDOM);
-	if (tmp != NULL) {
-		memcpy(tmp, dir, len);
-		for (i = 0; i < HIDDEN_TRIES && rc == -1; i++) {
-			hidden_name(tmp + len);
-			rc = make(arg, d->dirfd, tmp);
-			if (rc == -1 && errno != EEXIST)
-				break;
-		}
-		if (rc == 0 && renameat(d->dirfd, tmp, d->dirfd, d->name) == -1) {
-			int saved = errno;
-
-			(void)unlinkat(d->dirfd, tmp, 0);
-			errno = saved;
-			rc = -1;
-		}
-	}
-	free(tmp);
-	free(dir);
-	return rc == 0 ? 1 : -1;
+	return beside(d, make, arg, d->name, &made) == 0 ? 1 : -1;
 }
 
 /* --sync: a file's data and attributes on stable storage. */
