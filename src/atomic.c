@@ -201,6 +201,9 @@ int
 atomic_open(struct atomic *a, const struct ctx *c, const struct loc *d,
     const struct stat *dst, mode_t mode)
 {
+	bool through;
+	int fd;
+
 	memset(a, 0, sizeof(*a));
 	a->fd = a->dirfd = -1;
 	a->path = d->path;
@@ -208,19 +211,28 @@ atomic_open(struct atomic *a, const struct ctx *c, const struct loc *d,
 	a->sync = c->o->sync;
 	if (locate(a, d, dst) == -1)
 		goto fail;
-	/* cp opens an existing file and fails if it cannot, unless -f. */
-	if (a->replace && S_ISREG(dst->st_mode) && !c->o->force &&
-	    !c->o->remove_dest) {
-		int fd = openat(a->dirfd, a->base, O_WRONLY | O_CLOEXEC |
+	/*
+	 * Where cp would write through the existing file (not with a
+	 * backup, which moves it aside, nor --remove-destination), it opens
+	 * it first and fails if it cannot, unless -f, which then removes it
+	 * and makes a new one: the new file is like the old one only where
+	 * cp's would be.
+	 */
+	through = a->replace && S_ISREG(dst->st_mode) && !c->o->remove_dest &&
+	    c->o->backup == BACKUP_NONE;
+	if (through) {
+		fd = openat(a->dirfd, a->base, O_WRONLY | O_CLOEXEC |
 		    O_NOCTTY | O_NONBLOCK);
-
-		if (fd == -1)
+		if (fd != -1)
+			close(fd);
+		else if (c->o->force)
+			through = false;
+		else
 			goto fail;
-		close(fd);
 	}
 	if (make_temp(a, mode) == -1)
 		goto fail;
-	if (a->replace && S_ISREG(dst->st_mode))
+	if (through)
 		inherit(a, c, dst);
 	return 0;
 fail:
@@ -282,19 +294,31 @@ link_hidden(struct atomic *a)
 	return -1;
 }
 
+/*
+ * from to to in one directory; noreplace: fail with EEXIST rather than
+ * replace a file there, by linkat and unlinkat where the filesystem
+ * has no RENAME_NOREPLACE.
+ */
+int
+rename_in(int dirfd, const char *from, const char *to, bool noreplace)
+{
+	if (!noreplace)
+		return renameat(dirfd, from, dirfd, to);
+	if (renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	if (linkat(dirfd, from, dirfd, to, 0) == -1)
+		return -1;
+	(void)unlinkat(dirfd, from, 0);
+	return 0;
+}
+
 /* Hidden name to the final one, failing if a file appeared there. */
 static int
 rename_noreplace(struct atomic *a)
 {
-	if (renameat2(a->dirfd, a->tmp, a->dirfd, a->base,
-	    RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	if (linkat(a->dirfd, a->tmp, a->dirfd, a->base, 0) == -1)
-		return -1;
-	(void)unlinkat(a->dirfd, a->tmp, 0);
-	return 0;
+	return rename_in(a->dirfd, a->tmp, a->base, true);
 }
 
 static int
@@ -393,7 +417,7 @@ atomic_publish(struct atomic *a, int rc)
  */
 static int
 beside(const struct loc *d, int (*make)(void *, int, const char *),
-    void *arg, const char *to, bool *made)
+    void *arg, const char *to, bool noreplace, bool *made)
 {
 	char *dir = dir_part(d->name), *tmp = NULL;
 	size_t len;
@@ -413,11 +437,14 @@ beside(const struct loc *d, int (*make)(void *, int, const char *),
 	}
 	if (rc == 0) {
 		*made = true;
-		if ((rc = renameat(d->dirfd, tmp, d->dirfd, to)) == -1) {
-			saved = errno;
-			(void)unlinkat(d->dirfd, tmp, 0);
-			errno = saved;
-		}
+		rc = rename_in(d->dirfd, tmp, to, noreplace);
+		saved = errno;
+		/*
+		 * Gone after a rename, unless "to" was another link of the
+		 * same file: rename(2) then does nothing and says 0.
+		 */
+		(void)unlinkat(d->dirfd, tmp, 0);
+		errno = saved;
 	}
 out:
 	free(tmp);
@@ -441,16 +468,16 @@ link_to_name(void *from, int dirfd, const char *name)
  * Returns 0 (linked), 1 (renamed away), or -1 with errno set.
  */
 int
-atomic_backup(const struct loc *d, const char *backup)
+atomic_backup(const struct loc *d, const char *backup, bool noreplace)
 {
 	bool made;
 
-	if (beside(d, link_to_name, (void *)d, backup, &made) == 0)
+	if (beside(d, link_to_name, (void *)d, backup, noreplace, &made) == 0)
 		return 0;
 	if (!made && (errno == EPERM || errno == EOPNOTSUPP ||
 	    errno == EMLINK || errno == ENOSYS))
-		return renameat(d->dirfd, d->name, d->dirfd, backup) == 0 ? 1 :
-		    -1;
+		return rename_in(d->dirfd, d->name, backup, noreplace) == 0 ?
+		    1 : -1;
 	return -1;
 }
 
@@ -471,7 +498,7 @@ atomic_make(const struct loc *d, bool replace,
 		return 0;
 	if (errno != EEXIST || !replace)
 		return -1;
-	return beside(d, make, arg, d->name, &made) == 0 ? 1 : -1;
+	return beside(d, make, arg, d->name, false, &made) == 0 ? 1 : -1;
 }
 
 /* --sync: a file's data and attributes on stable storage. */

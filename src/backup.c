@@ -140,51 +140,63 @@ next_version(const char *n)
 
 /*
  * gnulib's check_extension: a backup name whose last component would
- * not fit in NAME_MAX becomes the file's own name (cut to fit) and "~",
- * as cp makes it, instead of failing with ENAMETOOLONG.
+ * not fit in NAME_MAX - 1 (gnulib keeps one byte spare) becomes the
+ * file's own name, cut to fit, and "~", as cp makes it, instead of
+ * failing with ENAMETOOLONG.  *how gets BACKUP_CUT if it was cut.
  */
 static char *
-fit_name_max(char *out, size_t namelen)
+fit_name_max(char *out, size_t namelen, int *how)
 {
 	char *base = (char *)last_component(out);
 	size_t keep = (size_t)(out + namelen - base);
 
-	if (strlen(base) <= NAME_MAX)
+	if (strlen(base) <= NAME_MAX - 1)
 		return out;
-	if (keep >= NAME_MAX)
-		keep = NAME_MAX - 1;
+	if (keep >= NAME_MAX - 1)
+		keep = NAME_MAX - 2;
 	base[keep] = '~';
 	base[keep + 1] = '\0';
+	*how |= BACKUP_CUT;
 	return out;
+}
+
+/* The highest numbered backup of name in dirfd, as a string, or NULL. */
+static char *
+highest_in(int dirfd, const char *name)
+{
+	const char *base = last_component(name);
+	char *parent, *high = NULL;
+	int dir = dirfd;
+
+	if (base != name) {
+		if ((parent = strndup(name, (size_t)(base - name))) == NULL)
+			return NULL;
+		dir = openat(dirfd, parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		free(parent);
+	}
+	if (dir != -1)
+		high = highest_version(dir, base);
+	if (dir != dirfd && dir != -1)
+		close(dir);
+	return high;
 }
 
 /*
  * The backup name for name (in dirfd), malloc'd; NULL on ENOMEM.  The
  * result is a name in the same directory: only the last component
- * changes.
+ * changes.  *how: BACKUP_NOREPLACE for a numbered name, which must not
+ * replace a file (gnulib renames with RENAME_NOREPLACE), BACKUP_CUT.
  */
 char *
 backup_name(int dirfd, const char *name, enum backup type,
-    const char *suffix)
+    const char *suffix, int *how)
 {
-	const char *base = last_component(name);
 	char *out, *high = NULL, *next;
-	int dir = dirfd;
 
+	*how = 0;
 	if (type != BACKUP_SIMPLE) {
-		if (base != name) {
-			char *parent = strndup(name, (size_t)(base - name));
-
-			if (parent == NULL)
-				return NULL;
-			dir = openat(dirfd, parent, O_RDONLY | O_DIRECTORY |
-			    O_CLOEXEC);
-			free(parent);
-		}
-		if (dir != -1)
-			high = highest_version(dir, base);
-		if (dir != dirfd && dir != -1)
-			close(dir);
+		errno = 0;
+		high = highest_in(dirfd, name);
 		if (high == NULL && errno == ENOMEM)
 			return NULL;
 		if (type == BACKUP_NUMBERED || high != NULL) {
@@ -196,11 +208,40 @@ backup_name(int dirfd, const char *name, enum backup type,
 				return NULL;
 			}
 			free(next);
-			return fit_name_max(out, strlen(name));
+			*how = BACKUP_NOREPLACE;
+			return fit_name_max(out, strlen(name), how);
 		}
 	}
 	if (asprintf(&out, "%s%s", name, suffix) == -1)
 		return NULL;
 	/* cp 9.1 fits the name only where it looked for numbered ones. */
-	return type == BACKUP_SIMPLE ? out : fit_name_max(out, strlen(name));
+	return type == BACKUP_SIMPLE ? out : fit_name_max(out, strlen(name),
+	    how);
+}
+
+/*
+ * gnulib's backup_file_rename: move name aside to its backup name with
+ * move(arg, backup, noreplace), and where a numbered name was taken
+ * meanwhile, look again for the next number.  Returns the backup's name
+ * (malloc'd), or NULL with errno set.
+ */
+char *
+backup_move(int dirfd, const char *name, enum backup type,
+    const char *suffix, int (*move)(void *, const char *, bool), void *arg)
+{
+	char *backup;
+	int how, i;
+
+	for (i = 0; i < 100; i++) {
+		if ((backup = backup_name(dirfd, name, type, suffix, &how)) ==
+		    NULL)
+			return NULL;
+		if (move(arg, backup, how & BACKUP_NOREPLACE) == 0)
+			return backup;
+		free(backup);
+		if (errno != EEXIST || (how & BACKUP_CUT) ||
+		    !(how & BACKUP_NOREPLACE))
+			return NULL;
+	}
+	return NULL;
 }

@@ -129,8 +129,10 @@ make_parents(struct ctx *c, const char *src, const char *dst,
 		v[n].st = st;
 		v[n].made = mkdir(d, ((st.st_mode & 0777) | S_IRWXU) &
 		    ~c->umask) == 0;
-		if (v[n].made && c->o->verbose)
+		if (v[n].made && c->o->verbose) {
+			diag_line();
 			printf("%s -> %s\n", s, d);
+		}
 		if (!v[n].made && (errno != EEXIST ||
 		    stat_dir(d, &st, "cannot make directory") == -1)) {
 			if (errno != EEXIST)
@@ -280,13 +282,13 @@ copy_pair(struct ctx *c, const char *src, const char *dst)
 	struct cpopts plain;
 	struct stat st;
 	char *backup;
-	int rc;
+	int rc, how;
 
 	if (!o->force || o->backup == BACKUP_NONE || strcmp(src, dst) != 0 ||
 	    stat(dst, &st) != 0 || !S_ISREG(st.st_mode))
 		return copy_top(c, src, dst, false) == 0 ? 0 : -1;
-	if ((backup = backup_name(AT_FDCWD, dst, o->backup, o->suffix)) ==
-	    NULL) {
+	if ((backup = backup_name(AT_FDCWD, dst, o->backup, o->suffix,
+	    &how)) == NULL) {
 		diag(errno, "cannot backup %s", quote(dst));
 		return -1;
 	}

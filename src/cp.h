@@ -74,6 +74,8 @@ struct loc {
 					 * ACL there, or no ACLs at all) */
 	bool		 fresh;		/* nothing there: its directory was
 					 * made just now */
+	bool		 loop;		/* a symlink loop there, which -f
+					 * removes, as cp does */
 };
 
 /* A source loc that is a descriptor, not a name: "-". */
@@ -118,6 +120,11 @@ void	 strip_trailing_slashes(char *);
 #define SPECIAL_BITS	(S_ISUID | S_ISGID | S_ISVTX)
 #define META_CREATED	1	/* made just now, in a directory whose loc
 				 * says its new group and whether it is plain */
+#define META_SAME_OWNER	2	/* written through a file that has the
+				 * source's owner and group: no chown (cp's
+				 * SAME_OWNER_AND_GROUP, which so keeps its
+				 * set-ID bits) */
+#define META_TIMES	4	/* the times alone (a symlink made by -s) */
 
 /* Which ACLs the source has, as meta_xattrs found its xattrs. */
 #define ACL_ACCESS	1	/* an extended access ACL */
@@ -169,7 +176,8 @@ int	 atomic_open(struct atomic *, const struct ctx *, const struct loc *,
 	    const struct stat *, mode_t);
 int	 atomic_publish(struct atomic *, int);
 void	 atomic_discard(struct atomic *);
-int	 atomic_backup(const struct loc *, const char *);
+int	 atomic_backup(const struct loc *, const char *, bool);
+int	 rename_in(int, const char *, const char *, bool);
 int	 atomic_make(const struct loc *, bool,
 	    int (*)(void *, int, const char *), void *);
 int	 sync_file(int, const char *);
@@ -177,13 +185,20 @@ int	 sync_parent(const struct loc *);
 
 /* backup.c */
 int	 backup_parse(const char *, const char *, enum backup *);
-char	*backup_name(int, const char *, enum backup, const char *);
+#define BACKUP_NOREPLACE	1	/* a numbered name: never replace */
+#define BACKUP_CUT		2	/* cut to fit NAME_MAX */
+
+char	*backup_name(int, const char *, enum backup, const char *, int *);
+char	*backup_move(int, const char *, enum backup, const char *,
+	    int (*)(void *, const char *, bool), void *);
 
 /* seen.c: files this run met or made, by device and inode. */
 struct seen	*seen_new(void);
 void		 seen_free(struct seen *);
 const char	*seen_source(struct seen *, const struct stat *,
 		    const char *);
+const char	*seen_copy_of(struct seen *, const struct stat *);
+void		 seen_forget(struct seen *, const struct stat *);
 void		 seen_made(struct seen *, dev_t, ino_t);
 bool		 seen_was_made(struct seen *, dev_t, ino_t);
 bool		 seen_top_source(struct seen *, const struct loc *,

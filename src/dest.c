@@ -25,6 +25,17 @@ follows(const struct ctx *c, bool cmdline)
 	    (c->o->deref == DEREF_COMMAND_LINE && cmdline);
 }
 
+/*
+ * cp's -P for this name: -P itself, or -H below the command line (cp
+ * turns -H into -P for what it finds in a directory).
+ */
+static bool
+never_follows(const struct ctx *c, bool cmdline)
+{
+	return c->o->deref == DEREF_NEVER ||
+	    (c->o->deref == DEREF_COMMAND_LINE && !cmdline);
+}
+
 /* Without -r, or with --copy-contents, special files are read as data. */
 bool
 as_regular(const struct ctx *c, mode_t mode)
@@ -35,6 +46,14 @@ as_regular(const struct ctx *c, mode_t mode)
 	    !S_ISLNK(mode);
 }
 
+/* -v: cp's line for a destination removed before the copy. */
+void
+removed(const struct loc *d)
+{
+	diag_line();
+	printf("removed %s\n", quote(d->path));
+}
+
 void
 verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
     const char *backup)
@@ -43,6 +62,7 @@ verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
 
 	if (!c->o->verbose)
 		return;
+	diag_line();
 	fprintf(out, "%s -> %s", quote_n(0, s->path), quote_n(1, d->path));
 	if (backup != NULL)
 		fprintf(out, " (backup: %s)", quote_n(2, backup));
@@ -123,7 +143,7 @@ entry_dir(const struct loc *l, struct stat *st)
 }
 
 /* The two names are one directory entry. */
-static bool
+bool
 same_entry(const struct loc *a, const struct loc *b)
 {
 	const char *x = last_component(a->name), *y = last_component(b->name);
@@ -164,7 +184,7 @@ same_symlinks_ok(const struct ctx *c, const struct loc *s,
 static bool
 same_file_tail(const struct ctx *c, const struct loc *s,
     const struct stat *sl, const struct loc *d, const struct stat *dl,
-    bool *now)
+    bool never, bool *now)
 {
 	const struct cpopts *o = c->o;
 	bool same_link = same_inode(sl, dl);
@@ -174,8 +194,8 @@ same_file_tail(const struct ctx *c, const struct loc *s,
 		/* Backing up a dereferenced symlink's target would leave the
 		 * source dangling. */
 		if (!same_link)
-			return !(o->deref != DEREF_NEVER &&
-			    S_ISLNK(sl->st_mode) && !S_ISLNK(dl->st_mode));
+			return !(!never && S_ISLNK(sl->st_mode) &&
+			    !S_ISLNK(dl->st_mode));
 		return !same_entry(s, d);
 	}
 	if (o->remove_dest) {
@@ -192,7 +212,7 @@ same_file_tail(const struct ctx *c, const struct loc *s,
 	}
 	if (o->symbolic_link && S_ISLNK(dl->st_mode))
 		return true;
-	if (o->deref != DEREF_NEVER)
+	if (!never)
 		return false;
 	if (fstatat(s->dirfd, s->name, &a, 0) != 0 ||
 	    fstatat(d->dirfd, d->name, &b, 0) != 0 || !same_inode(&a, &b))
@@ -209,10 +229,10 @@ same_file_tail(const struct ctx *c, const struct loc *s,
  */
 static bool
 same_file_ok(const struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const struct stat *dst, bool *now)
+    const struct loc *d, const struct stat *dst, bool cmdline, bool *now)
 {
 	struct stat sl, dl;
-	bool same = same_inode(sst, dst);
+	bool same = same_inode(sst, dst), never = never_follows(c, cmdline);
 
 	*now = false;
 	if (s->dirfd == LOC_NOT_A_NAME)
@@ -221,10 +241,10 @@ same_file_ok(const struct ctx *c, const struct loc *s, const struct stat *sst,
 		*now = true;
 		return true;
 	}
-	if (c->o->deref == DEREF_NEVER) {
+	if (never) {
 		if (S_ISLNK(sst->st_mode) && S_ISLNK(dst->st_mode))
 			return same_symlinks_ok(c, s, sst, d, dst, now);
-		return same_file_tail(c, s, sst, d, dst, now);
+		return same_file_tail(c, s, sst, d, dst, true, now);
 	}
 	if (!same)
 		return true;
@@ -233,7 +253,7 @@ same_file_ok(const struct ctx *c, const struct loc *s, const struct stat *sst,
 		return true;
 	if (S_ISLNK(sl.st_mode) && S_ISLNK(dl.st_mode) && c->o->remove_dest)
 		return true;
-	return same_file_tail(c, s, &sl, d, &dl, now);
+	return same_file_tail(c, s, &sl, d, &dl, false, now);
 }
 
 static bool
@@ -259,7 +279,7 @@ may_replace(struct ctx *c, const struct loc *s, const struct stat *sst,
 	struct stat deep;
 
 	if (o->clobber != CLOBBER_NO &&
-	    !same_file_ok(c, s, sst, d, dst, &now)) {
+	    !same_file_ok(c, s, sst, d, dst, cmdline, &now)) {
 		diag(0, "%s and %s are the same file", quote_n(0, s->path),
 		    quote_n(1, d->path));
 		return FAIL;
@@ -326,34 +346,49 @@ dot_or_dotdot(const char *name)
 	    (name[1] == '.' && (name[2] == '\0' || name[2] == '/')));
 }
 
-/* Move the destination aside to its backup name, *backup. */
+/* How the destination is moved aside: renamed, or linked (--atomic). */
+struct aside {
+	const struct loc *d;
+	bool		 atomic;
+	bool		 linked;	/* d is still there */
+};
+
+static int
+move_aside(void *arg, const char *backup, bool noreplace)
+{
+	struct aside *a = arg;
+
+	if (!a->atomic)
+		return rename_in(a->d->dirfd, a->d->name, backup, noreplace);
+	switch (atomic_backup(a->d, backup, noreplace)) {
+	case 0:
+		a->linked = true;
+		return 0;
+	case 1:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* Move the destination aside to its backup name, e->backup. */
 static enum verdict
 back_up(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, struct existing *e, bool atomic)
 {
 	const struct cpopts *o = c->o;
+	struct aside a = { d, atomic, false };
 
 	if (o->backup != BACKUP_NUMBERED && source_is_backup(c, s, sst, d)) {
 		diag(0, "backing up %s might destroy source;  %s not copied",
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return FAIL;
 	}
-	if ((e->backup = backup_name(d->dirfd, d->name, o->backup,
-	    o->suffix)) == NULL) {
-		diag(errno, "cannot backup %s", quote(d->path));
-		return FAIL;
-	}
-	e->have_dst = false;
-	if (atomic) {
-		switch (atomic_backup(d, e->backup)) {
-		case 0:
-			e->have_dst = true;
-			return PROCEED;
-		case 1:
-			return PROCEED;
-		}
-	} else if (renameat(d->dirfd, d->name, d->dirfd, e->backup) == 0 ||
-	    errno == ENOENT)
+	e->backup = backup_move(d->dirfd, d->name, o->backup, o->suffix,
+	    move_aside, &a);
+	e->have_dst = a.linked;
+	/* Gone meanwhile: there is nothing to back up, as for cp. */
+	if (e->backup != NULL || errno == ENOENT)
 		return PROCEED;
 	diag(errno, "cannot backup %s", quote(d->path));
 	return FAIL;
@@ -369,7 +404,7 @@ back_up(struct ctx *c, const struct loc *s, const struct stat *sst,
 static enum verdict
 make_way(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, struct existing *e,
-    bool atomic)
+    bool cmdline, bool atomic)
 {
 	const struct cpopts *o = c->o;
 
@@ -379,14 +414,14 @@ make_way(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return back_up(c, s, sst, d, e, atomic);
 	if (atomic || !(o->remove_dest || (!o->attr_only &&
 	    ((o->keep_links && dst->st_nlink > 1) ||
-	    (o->deref == DEREF_NEVER && !S_ISREG(sst->st_mode))))))
+	    (never_follows(c, cmdline) && !S_ISREG(sst->st_mode))))))
 		return PROCEED;
 	if (unlinkat(d->dirfd, d->name, 0) == -1 && errno != ENOENT) {
 		diag(errno, "cannot remove %s", quote(d->path));
 		return FAIL;
 	}
 	if (o->verbose)
-		printf("removed %s\n", quote(d->path));
+		removed(d);
 	e->have_dst = false;
 	return PROCEED;
 }
@@ -407,7 +442,7 @@ existing(struct ctx *c, const struct loc *s, const struct stat *sst,
 	e->backup = NULL;
 	if (v != PROCEED || S_ISDIR(sst->st_mode))
 		return v;
-	return make_way(c, s, sst, d, dst, e, atomic);
+	return make_way(c, s, sst, d, dst, e, cmdline, atomic);
 }
 
 /* The backup of the destination, as a path for messages. */
@@ -451,7 +486,7 @@ open_dest(struct ctx *c, const struct loc *d, mode_t mode, bool have_dst,
 			return -1;
 		}
 		if (c->o->verbose)
-			printf("removed %s\n", quote(d->path));
+			removed(d);
 	}
 	fd = openat(d->dirfd, d->name, fl | O_CREAT | O_EXCL, mode);
 	if (fd != -1) {

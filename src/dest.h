@@ -24,12 +24,14 @@ struct existing {
 
 bool		 follows(const struct ctx *, bool);
 bool		 as_regular(const struct ctx *, mode_t);
+void		 removed(const struct loc *);
 void		 verbose(const struct ctx *, const struct loc *,
 		    const struct loc *, const char *);
 enum verdict	 existing(struct ctx *, const struct loc *,
 		    const struct stat *, const struct loc *,
 		    const struct stat *, bool, bool, struct existing *);
 int		 entry_dir(const struct loc *, struct stat *);
+bool		 same_entry(const struct loc *, const struct loc *);
 char		*backup_path(const struct loc *, const char *);
 int		 open_dest(struct ctx *, const struct loc *, mode_t, bool,
 		    bool *);

@@ -15,6 +15,7 @@
 #include <wctype.h>
 
 #include "diag.h"
+#include "sig.h"
 
 #define QUOTE_SLOTS	4
 
@@ -249,11 +250,36 @@ quote_arg(const char *s)
 	return quote_slot(0, s, Q_LOCALE);
 }
 
+/*
+ * What must happen before a line of output: --progress takes its meter
+ * off the terminal, so that the line does not land after it.
+ */
+static void	(*before_line)(void *);
+static void	*before_arg;
+
+void
+diag_before(void (*fn)(void *), void *arg)
+{
+	before_line = fn;
+	before_arg = arg;
+}
+
+void
+diag_line(void)
+{
+	if (before_line != NULL)
+		before_line(before_arg);
+}
+
 void
 diag(int err, const char *fmt, ...)
 {
 	va_list ap;
 
+	/* A stop request (sig.h) is not an error to report. */
+	if (sig_explains(err))
+		return;
+	diag_line();
 	fflush(stdout);
 	fputs("zcp: ", stderr);
 	va_start(ap, fmt);

@@ -15,5 +15,7 @@ void		 diag(int, const char *, ...)
 void		 diag_usage(const char *, ...)
 		     __attribute__((format(printf, 1, 2)));
 const char	*errno_name(int);
+void		 diag_before(void (*)(void *), void *);
+void		 diag_line(void);
 
 #endif

@@ -90,6 +90,7 @@ struct engine {
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
+	unsigned		 used;		/* methods that served this pair */
 	char			 why[160];
 };
 
@@ -123,6 +124,11 @@ fs_pseudo(long magic)
 	case 0x74726163:	/* tracefs */
 	case 0x73636673:	/* securityfs */
 	case 0x62656570:	/* configfs */
+	case 0x27e0eb:		/* cgroup */
+	case 0x63677270:	/* cgroup2 */
+	case 0x6165676c:	/* pstore */
+	case 0xde5e81e4:	/* efivarfs */
+	case 0xcafe4a11:	/* bpf */
 		return true;
 	default:
 		return false;
@@ -306,15 +312,17 @@ next_method(struct engine *e, const struct xfer *x, const enum method_id *at)
 }
 
 /*
- * splice and sendfile from a file hand the reader page-cache pages,
- * except from filesystems that have none (procfs, sysfs and the like
- * make a copy for each read).
+ * splice and sendfile from a file hand the reader page-cache pages of
+ * the bytes they moved, except where the kernel copies (through at least
+ * 6.18): from a file opened O_DIRECT, and from filesystems that make
+ * their files as they are read (procfs, sysfs, cgroup and the like).
  */
 static bool
-shares_pages(struct engine *e, enum method_id m, const struct xfer *x)
+shares_pages(struct engine *e, enum method_id m, const struct xfer *x,
+    const struct mresult *r)
 {
-	return (m == M_SPLICE || m == M_SENDFILE) &&
-	    x->src->kind == FD_REGULAR &&
+	return (m == M_SPLICE || m == M_SENDFILE) && r->bytes > 0 &&
+	    x->src->kind == FD_REGULAR && !x->src->direct &&
 	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET) &&
 	    !fs_pseudo(probes_fsmagic(e->probes, x->src));
 }
@@ -331,9 +339,6 @@ report_error(const struct xfer *x, const struct mresult *r)
 {
 	enum mside side = write_errno(r->err) ? SIDE_WRITE : r->side;
 
-	/* Stopped by SIGINT, SIGTERM or SIGHUP: not an error to report. */
-	if (r->err == EINTR && sig_pending() != 0)
-		return;
 	if (side == SIDE_READ)
 		diag(r->err, "error reading %s", quote(x->src->name));
 	else if (side == SIDE_WRITE)
@@ -415,8 +420,10 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 		next = next_method(e, x, at);
 	}
 	stats_attempt(&e->stats, m, next, &r);
+	if (r.bytes > 0 || r.status == M_DONE)
+		e->used |= 1u << m;
 	if (e->conf.trace)
-		trace_result(m, &r, next, shares_pages(e, m, x), note);
+		trace_result(m, &r, next, shares_pages(e, m, x, &r), note);
 	if (r.status == M_ERROR)
 		report_error(x, &r);
 	else if (r.status == M_UNSUPPORTED)
@@ -540,6 +547,37 @@ copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
 }
 
 /*
+ * Whether the pair can be copied at all, asked before the destination is
+ * truncated: only a forced method (--method, --reflink=always) can be
+ * ruled out for a whole pair without a call, by an option against the
+ * filesystem (--reflink=never where copy_file_range clones) or by a
+ * refusal remembered from an earlier file.  dst is as it will be: empty.
+ * Returns 0, or -1 after the message.
+ */
+int
+engine_check(struct engine *e, const struct fdinfo *src,
+    const struct fdinfo *dst)
+{
+	struct xfer x = { .src = src, .dst = dst, .len = XFER_TO_EOF };
+	const char *why, *call;
+	int remembered;
+
+	if (e->forced[0] == M_END)
+		return 0;
+	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
+	    !dst->append;
+	if ((why = skip_reason(e, &x, e->forced[0], &remembered, &call)) ==
+	    NULL)
+		return 0;
+	e->stats.pairs++;
+	if (e->conf.trace)
+		trace_pair(src, dst, e->forced);
+	(void)skipped(e, &x, e->forced, why, remembered, call);
+	report_exhausted(e, &x);
+	return -1;
+}
+
+/*
  * *moved: the bytes that reached dst, also when the copy failed.  Whether
  * they count as copied is the front end's to say (engine_landed): bytes
  * written into a temporary that --atomic then drops did not land.
@@ -569,10 +607,12 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	x.maybe_more = maybe_more(e, src);
 	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
 	    !dst->append;
+	e->used = 0;
 	if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);
+	stats_pair(&e->stats, e->used);
 	return rc;
 }
 

@@ -37,6 +37,8 @@ struct engine;
 
 struct engine	*engine_new(const struct engine_conf *);
 void		 engine_free(struct engine *);
+int		 engine_check(struct engine *, const struct fdinfo *,
+		    const struct fdinfo *);
 int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
 void		 engine_landed(struct engine *, off_t, bool, bool);

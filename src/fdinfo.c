@@ -42,7 +42,8 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 	fi->fd = fd;
 	fi->name = name;
 	fi->owned = owned;
-	fi->append = fi->nonblock = false;
+	fi->append = fi->nonblock = fi->direct = false;
+	fi->access = -1;
 	fi->offset = 0;
 	if (fstat(fd, &fi->st) == -1)
 		return -1;
@@ -53,6 +54,8 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 		return -1;
 	fi->append = (fl & O_APPEND) != 0;
 	fi->nonblock = (fl & O_NONBLOCK) != 0;
+	fi->direct = (fl & O_DIRECT) != 0;
+	fi->access = fl & O_ACCMODE;
 	if (fi->kind == FD_REGULAR || fi->kind == FD_BLOCKDEV) {
 		fi->offset = lseek(fd, 0, SEEK_CUR);
 		if (fi->offset == -1)
@@ -77,6 +80,7 @@ fdinfo_created(struct fdinfo *fi, int fd, const char *name, dev_t dev,
 	fi->st.st_mode = S_IFREG | mode;
 	fi->st.st_dev = dev;
 	fi->st.st_nlink = 1;
+	fi->access = -1;
 }
 
 const char *

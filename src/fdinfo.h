@@ -26,6 +26,9 @@ struct fdinfo {
 	bool		 owned;		/* zcp opened it: offset 0, no flags */
 	bool		 append;	/* O_APPEND */
 	bool		 nonblock;	/* O_NONBLOCK */
+	bool		 direct;	/* O_DIRECT: reads bypass the cache */
+	int		 access;	/* O_RDONLY, O_WRONLY or O_RDWR, or
+					 * -1 if zcp opened it as it needs */
 	off_t		 offset;	/* at classification; 0 if not seekable */
 	struct stat	 st;
 };

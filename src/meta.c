@@ -51,7 +51,7 @@ meta_chmod(const struct loc *d, int fd, mode_t mode)
 	    mode, 0);
 
 	if (rc == -1) {
-		diag(errno, "failed to preserve permissions for %s",
+		diag(errno, "preserving permissions for %s",
 		    quote(d->path));
 		return -1;
 	}
@@ -66,7 +66,7 @@ keep_times(const struct loc *d, int fd, const struct stat *st)
 	    utimensat(d->dirfd, d->name, ts, AT_SYMLINK_NOFOLLOW);
 
 	if (rc == -1) {
-		diag(errno, "failed to preserve times for %s", quote(d->path));
+		diag(errno, "preserving times for %s", quote(d->path));
 		return -1;
 	}
 	return 0;
@@ -110,8 +110,10 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 		return 0;
 	if (c->o->keep_times && keep_times(d, fd, st) == -1)
 		rc = -1;
-	if (c->o->keep_owner && !(made && st->st_uid == c->euid &&
-	    st->st_gid == d->newgid)) {
+	if (flags & META_TIMES)
+		return rc;
+	if (c->o->keep_owner && !(flags & META_SAME_OWNER) &&
+	    !(made && st->st_uid == c->euid && st->st_gid == d->newgid)) {
 		owned = keep_owner(c, d, fd, st);
 		if (owned == -1)
 			rc = -1;

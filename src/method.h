@@ -112,6 +112,7 @@ void	 xfer_zero(const struct xfer *, off_t, struct mresult *);
 bool	 errno_unsupported(int);
 int	 xfer_wait(const struct xfer *, enum mside);
 bool	 xfer_retry(int);
+bool	 xfer_retry_taken(int);
 void	 mresult_fail(struct mresult *, int, const char *, enum mside);
 char	*xio_buffer(struct xio *);
 size_t	 write_all(const struct xfer *, const char *, size_t,

@@ -109,6 +109,19 @@ end_hole(const struct xfer *x)
 	return end > x->dst->st.st_size ? ftruncate(x->dst->fd, end) : 0;
 }
 
+/*
+ * The end of rw_copy, however it ends: after a trailing run of zeros the
+ * file is given its size, so that the bytes counted as moved are there
+ * also when an error or a stop request ends the copy.
+ */
+static void
+rw_end(const struct xfer *x, struct mresult *r, off_t moved, bool hole)
+{
+	r->bytes = moved;
+	if (hole && end_hole(x) == -1 && r->status == M_DONE)
+		rw_fail(r, moved, errno, "ftruncate", SIDE_WRITE);
+}
+
 static void
 rw_copy(struct xfer *x, struct mresult *r)
 {
@@ -122,29 +135,24 @@ rw_copy(struct xfer *x, struct mresult *r)
 		rw_fail(r, 0, ENOMEM, "malloc", SIDE_BOTH);
 		return;
 	}
+	r->status = M_DONE;
 	while (!xfer_finished(x, moved)) {
 		if (sig_pending() != 0) {
 			rw_fail(r, moved, EINTR, "read", SIDE_READ);
-			return;
+			break;
 		}
 		want = xfer_want(x, moved);
 		r->calls++;
 		n = read(x->src->fd, buf, want < x->io->bufsize ? want :
 		    x->io->bufsize);
-		if (n == 0) {
-			if (hole && end_hole(x) == -1) {
-				rw_fail(r, moved, errno, "ftruncate",
-				    SIDE_WRITE);
-				return;
-			}
+		if (n == 0)
 			break;
-		}
 		if (n == -1) {
 			if (xfer_retry(errno) || (errno == EAGAIN &&
 			    xfer_wait(x, SIDE_READ) == 0))
 				continue;
 			rw_fail(r, moved, errno, "read", SIDE_READ);
-			return;
+			break;
 		}
 		put = x->punch ? write_punched(x, buf, (size_t)n, &hole, r) :
 		    write_all(x, buf, (size_t)n, r);
@@ -152,11 +160,10 @@ rw_copy(struct xfer *x, struct mresult *r)
 		xfer_moved(x, (off_t)put);
 		if (put < (size_t)n) {
 			rw_fail(r, moved, errno, "write", SIDE_WRITE);
-			return;
+			break;
 		}
 	}
-	r->bytes = moved;
-	r->status = M_DONE;
+	rw_end(x, r, moved, hole);
 }
 
 const struct method method_readwrite = {

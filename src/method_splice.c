@@ -78,7 +78,7 @@ pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 		want = len < x->io->bufsize ? len : x->io->bufsize;
 		r->calls++;
 		n = read(x->io->pipefd[0], buf, want);
-		if (n == -1 && xfer_retry(errno))
+		if (n == -1 && xfer_retry_taken(errno))
 			continue;
 		if (n <= 0) {
 			/* The pipe holds len bytes: a 0 here is a lie. */
@@ -117,7 +117,7 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 			xfer_moved(x, n);
 			continue;
 		}
-		if (n == -1 && xfer_retry(errno))
+		if (n == -1 && xfer_retry_taken(errno))
 			continue;
 		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
 			continue;

@@ -78,13 +78,25 @@ xfer_retry(int err)
 	return err == EINTR && sig_pending() == 0;
 }
 
+/*
+ * EINTR while writing bytes already taken from the source (in a buffer,
+ * or in zcp's own pipe): a stop request still lets them be written, so
+ * that the copy stops at the byte it reached in the source and nothing
+ * read is lost; a second request stops at once.
+ */
+bool
+xfer_retry_taken(int err)
+{
+	return err == EINTR && !sig_urgent();
+}
+
 static int
-wait_one(int fd, short events)
+wait_one(int fd, short events, bool (*retry)(int))
 {
 	struct pollfd p = { .fd = fd, .events = events };
 
 	while (poll(&p, 1, -1) == -1)
-		if (!xfer_retry(errno))
+		if (!retry(errno))
 			return -1;
 	return 0;
 }
@@ -92,14 +104,17 @@ wait_one(int fd, short events)
 /*
  * EAGAIN from a non-blocking end: wait for each end the failure may
  * belong to in turn, so a ready source never makes us spin on a full
- * destination.  Returns 0, or -1 with errno EINTR when asked to stop.
+ * destination.  Returns 0, or -1 with errno EINTR when asked to stop
+ * (for SIDE_WRITE, bytes taken: xfer_retry_taken).
  */
 int
 xfer_wait(const struct xfer *x, enum mside side)
 {
-	if (side != SIDE_WRITE && wait_one(x->src->fd, POLLIN) == -1)
+	if (side != SIDE_WRITE && wait_one(x->src->fd, POLLIN,
+	    xfer_retry) == -1)
 		return -1;
-	if (side != SIDE_READ && wait_one(x->dst->fd, POLLOUT) == -1)
+	if (side != SIDE_READ && wait_one(x->dst->fd, POLLOUT, side ==
+	    SIDE_WRITE ? xfer_retry_taken : xfer_retry) == -1)
 		return -1;
 	return 0;
 }
@@ -122,8 +137,9 @@ xio_buffer(struct xio *io)
 }
 
 /*
- * Write all of buf, waiting out EAGAIN and retrying EINTR.  Returns the
- * bytes written; fewer than len means failure, with errno set.
+ * Write all of buf, bytes taken from the source, waiting out EAGAIN and
+ * retrying EINTR (xfer_retry_taken).  Returns the bytes written; fewer
+ * than len means failure, with errno set.
  */
 size_t
 write_all(const struct xfer *x, const char *buf, size_t len,
@@ -139,7 +155,7 @@ write_all(const struct xfer *x, const char *buf, size_t len,
 			done += (size_t)n;
 			continue;
 		}
-		if (n == -1 && xfer_retry(errno))
+		if (n == -1 && xfer_retry_taken(errno))
 			continue;
 		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
 			continue;

@@ -660,6 +660,9 @@ check(struct options *o, const struct pstate *ps)
 		    " other", method_name(o->engine.method));
 		return -1;
 	}
+	/* As cp 9.1: -n wins over -u, which would otherwise link. */
+	if (cp->clobber == CLOBBER_NO)
+		cp->update = false;
 	/* A file to write the report to asks for the report. */
 	if (o->stats_file != NULL && o->stats == STATS_OFF)
 		o->stats = STATS_HUMAN;

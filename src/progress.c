@@ -16,9 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "engine.h"
 #include "progress.h"
 #include "report.h"
+#include "sig.h"
 
 #define TTY_INTERVAL	0.2		/* seconds between redraws */
 #define LOG_INTERVAL	2.0		/* between lines off a terminal */
@@ -134,7 +136,8 @@ put(int fd, const char *buf, size_t len)
 
 	while (len > 0) {
 		n = write(fd, buf, len);
-		if (n == -1 && errno == EINTR)
+		/* A full stderr must not keep a stop request waiting. */
+		if (n == -1 && errno == EINTR && sig_pending() == 0)
 			continue;
 		if (n <= 0)
 			return;
@@ -183,6 +186,17 @@ on_pair(void *arg, const struct fdinfo *src)
 	p->file++;
 }
 
+/* Before any other line: the meter off the terminal, until the next tick. */
+static void
+take_off(void *arg)
+{
+	struct progress *p = arg;
+
+	if (p->drawn)
+		put(p->fd, "\r\033[K", 4);
+	p->drawn = false;
+}
+
 /*
  * total: the bytes to copy, -1 if unknown (a pipe); files: how many
  * pairs, 0 if unknown.  The first meter shows after TTY_INTERVAL, so a
@@ -205,6 +219,8 @@ progress_new(int fd, off_t total, unsigned long files)
 	p->files = files;
 	p->last_draw = now();
 	sample(p, p->last_draw);
+	if (p->tty)
+		diag_before(take_off, p);
 	return p;
 }
 
@@ -220,7 +236,7 @@ progress_end(struct progress *p)
 {
 	if (p == NULL)
 		return;
-	if (p->drawn)
-		put(p->fd, "\r\033[K", 4);
+	diag_before(NULL, NULL);
+	take_off(p);
 	free(p);
 }

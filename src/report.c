@@ -48,11 +48,21 @@ stats_attempt(struct stats *s, enum method_id m, enum method_id next,
 	ms->attempts++;
 	ms->calls += r->calls;
 	ms->bytes += r->bytes;
-	if (r->bytes > 0 || r->status == M_DONE)
-		ms->pairs++;
 	if (r->status == M_UNSUPPORTED &&
 	    (f = fallback_entry(s, m, next, r->err)) != NULL)
 		f->count++;
+}
+
+/* A pair is done; used: the methods (1 << id) that moved bytes for it
+ * or finished it, each counted once however many extents it took. */
+void
+stats_pair(struct stats *s, unsigned used)
+{
+	int i;
+
+	for (i = 0; i < M_NMETHODS; i++)
+		if (used & (1u << i))
+			s->method[i].pairs++;
 }
 
 /* m was not tried because the kernel refused it with err before. */
@@ -71,6 +81,7 @@ trace(const char *fmt, ...)
 {
 	va_list ap;
 
+	diag_line();
 	fputs("zcp: trace: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);

@@ -54,6 +54,7 @@ void	 stats_attempt(struct stats *, enum method_id, enum method_id,
 	    const struct mresult *);
 void	 stats_remembered(struct stats *, enum method_id, enum method_id,
 	    int);
+void	 stats_pair(struct stats *, unsigned);
 
 enum stats_format {
 	STATS_OFF,

@@ -159,6 +159,31 @@ seen_source(struct seen *s, const struct stat *st, const char *dst)
 	return NULL;
 }
 
+/* Where the file st was copied to before, or NULL; notes nothing. */
+const char *
+seen_copy_of(struct seen *s, const struct stat *st)
+{
+	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
+	    .ino = st->st_ino }, *n;
+
+	return (n = find(s, &k)) != NULL ? n->name : NULL;
+}
+
+/* The copy of st that seen_source noted failed: forget it, as cp does,
+ * so that its other links are copied, not linked to what is there. */
+void
+seen_forget(struct seen *s, const struct stat *st)
+{
+	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
+	    .ino = st->st_ino }, *n;
+
+	if ((n = find(s, &k)) == NULL)
+		return;
+	RB_REMOVE(inodes, &s->all, n);
+	free(n->name);
+	free(n);
+}
+
 void
 seen_made(struct seen *s, dev_t dev, ino_t ino)
 {

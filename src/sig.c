@@ -1,21 +1,24 @@
 /*
- * sig: a stop request from SIGINT, SIGTERM or SIGHUP.
+ * sig: a stop request from SIGINT, SIGTERM, SIGHUP or SIGPIPE.
  */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "sig.h"
 
-static volatile sig_atomic_t caught;
+static volatile sig_atomic_t caught, again;
 
 static void
 on_signal(int signo)
 {
 	if (caught == 0)
 		caught = signo;
+	else
+		again = 1;
 }
 
 /*
@@ -27,7 +30,7 @@ on_signal(int signo)
 void
 sig_init(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	static bool done;	/* --stats and --atomic both ask */
 	struct sigaction sa, old;
 	size_t i;
@@ -48,6 +51,24 @@ int
 sig_pending(void)
 {
 	return caught;
+}
+
+/*
+ * The error err is only what a stop request did: a call it interrupted
+ * (EINTR), or a write to a reader that went away (EPIPE, after SIGPIPE).
+ */
+bool
+sig_explains(int err)
+{
+	return (err == EINTR && caught != 0) ||
+	    (err == EPIPE && caught == SIGPIPE);
+}
+
+/* A second stop request: what was still being finished stops too. */
+bool
+sig_urgent(void)
+{
+	return again != 0;
 }
 
 /* Die by the signal that stopped us; returns if there was none. */

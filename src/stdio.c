@@ -79,6 +79,12 @@ stdio_source(struct ctx *c, const char *name, struct fdinfo *si)
 		diag(EISDIR, "error reading %s", quote(name));
 		goto fail;
 	}
+	/* As it would fail at the first read, but before a destination
+	 * is truncated. */
+	if (si->access == O_WRONLY) {
+		diag(EBADF, "error reading %s", quote(name));
+		goto fail;
+	}
 	return 0;
 fail:
 	if (fd != STDIN_FILENO)
@@ -155,6 +161,68 @@ stdio_finish(struct ctx *c, const struct fdinfo *di, struct atomic *at,
 	return rc;
 }
 
+/* Standard output as the destination, as inherited. */
+static int
+stdio_stdout(struct ctx *c, const char *src, const char *dst,
+    struct fdinfo *di)
+{
+	if (c->std_closed[1]) {
+		diag(EBADF, "error writing %s", quote(dst));
+		return -1;
+	}
+	if (fdinfo_classify(di, STDOUT_FILENO, dst, false) == -1) {
+		diag(errno, "error writing %s", quote(dst));
+		return -1;
+	}
+	/* As it would fail at the first write. */
+	if (di->access == O_RDONLY) {
+		diag(EBADF, "error writing %s", quote(dst));
+		return -1;
+	}
+	verbose(c, &LOC_CWD(src), &LOC_CWD(dst), NULL);
+	return 0;
+}
+
+/*
+ * Truncate a named destination only now that it is known not to be the
+ * source, and not to be refused whole by a forced method.
+ */
+static int
+stdio_prepare(struct ctx *c, const struct fdinfo *si, struct fdinfo *di)
+{
+	off_t size = di->st.st_size;
+
+	if (stdio_same(si, di) == -1)
+		return -1;
+	if (c->o->attr_only || !di->owned || di->kind != FD_REGULAR)
+		return 0;
+	di->st.st_size = 0;
+	if (engine_check(c->engine, si, di) == -1)
+		return -1;
+	if (size > 0 && ftruncate(di->fd, 0) == -1) {
+		diag(errno, "cannot open %s for writing", quote(di->name));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * -p and the like, from what standard input is, as cp -p /dev/stdin
+ * takes them: to a named destination, before it is published.
+ */
+static int
+stdio_meta(struct ctx *c, const struct fdinfo *si, const struct fdinfo *di,
+    bool created)
+{
+	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
+	const struct perm p = { &s, si->fd, ACL_UNKNOWN, 0 };
+
+	if (!di->owned)
+		return 0;
+	return meta_preserve(c, &LOC_CWD(di->name), di->fd, &si->st,
+	    created && !c->o->no_mode ? META_CREATED : 0, &p);
+}
+
 int
 copy_stdio(struct ctx *c, const char *src, const char *dst)
 {
@@ -169,42 +237,29 @@ copy_stdio(struct ctx *c, const char *src, const char *dst)
 	c->stdin_is_data = strcmp(src, "-") == 0;
 	if (stdio_source(c, src, &si) == -1)
 		return -1;
-	if (strcmp(dst, "-") == 0) {
-		if (c->std_closed[1]) {
-			diag(EBADF, "error writing %s", quote(dst));
-			rc = -1;
-			goto out;
-		}
-		if (fdinfo_classify(&di, STDOUT_FILENO, dst, false) == -1) {
-			diag(errno, "error writing %s", quote(dst));
-			rc = -1;
-			goto out;
-		}
-		verbose(c, &LOC_CWD(src),
-		    &LOC_CWD(dst), NULL);
-	} else if ((rc = stdio_dest(c, &si, dst, &di, &at, &created)) != 0) {
-		rc = rc > 0 ? 0 : -1;
-		goto out;
+	if (strcmp(dst, "-") == 0)
+		rc = stdio_stdout(c, src, dst, &di);
+	else
+		rc = stdio_dest(c, &si, dst, &di, &at, &created);
+	if (rc != 0) {		/* failed, or skipped (-n, -u, -i) */
+		if (si.owned)
+			close(si.fd);
+		return rc > 0 ? 0 : -1;
 	}
-	rc = stdio_same(&si, &di);
-	/* Truncate only now that it is known not to be the source. */
-	if (rc == 0 && !c->o->attr_only && di.owned &&
-	    di.kind == FD_REGULAR &&
-	    di.st.st_size > 0) {
-		if (ftruncate(di.fd, 0) == -1) {
-			diag(errno, "cannot open %s for writing", quote(dst));
-			rc = -1;
-		}
-		di.st.st_size = 0;
-	}
+	rc = stdio_prepare(c, &si, &di);
 	/* --attributes-only: "-" has none, and no data is copied. */
 	if (rc == 0 && !c->o->attr_only)
 		rc = engine_copy(c->engine, &si, &di, &moved);
+	if (rc == 0)
+		rc = stdio_meta(c, &si, &di, created);
 	atomic = at.fd != -1;
 	rc = stdio_finish(c, &di, &at, created, rc);
-	/* A dropped temporary took its bytes with it. */
-	engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
-out:
+	/*
+	 * A dropped temporary took its bytes with it; --attributes-only
+	 * gave the engine no pair.
+	 */
+	if (!c->o->attr_only)
+		engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
 	if (si.owned)
 		close(si.fd);
 	return rc;

@@ -63,12 +63,15 @@ walk(const struct ctx *c, bool holes, char *path, bool follow,
 	fts_close(fts);
 }
 
-/* Standard input as a source: what is left from its offset, if a file. */
+/*
+ * Standard input as a source: what is left from its offset, if a file;
+ * with holes kept, no more than its data.
+ */
 static void
-add_stdin(struct tally *t)
+add_stdin(bool holes, struct tally *t)
 {
 	struct stat st;
-	off_t at;
+	off_t at, left;
 
 	t->files++;
 	if (fstat(STDIN_FILENO, &st) == -1 || !S_ISREG(st.st_mode) ||
@@ -76,8 +79,32 @@ add_stdin(struct tally *t)
 		t->bytes = -1;
 		return;
 	}
-	if (t->bytes >= 0 && st.st_size > at)
-		t->bytes += st.st_size - at;
+	left = st.st_size > at ? st.st_size - at : 0;
+	if (holes && data_bytes(&st, true) < left)
+		left = data_bytes(&st, true);
+	if (t->bytes >= 0)
+		t->bytes += left;
+}
+
+/*
+ * Whether holes are kept where the copy goes: standard output keeps
+ * them only as a regular file past whose end zcp writes (engine.c's
+ * rule); files zcp makes always do.
+ */
+static bool
+dest_keeps_holes(const char *dst)
+{
+	struct stat st;
+	off_t at;
+	int fl;
+
+	if (strcmp(dst, "-") != 0)
+		return true;
+	if (fstat(STDOUT_FILENO, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (fl = fcntl(STDOUT_FILENO, F_GETFL)) == -1 || (fl & O_APPEND) ||
+	    (at = lseek(STDOUT_FILENO, 0, SEEK_CUR)) == -1)
+		return false;
+	return st.st_size <= at;
 }
 
 /*
@@ -95,9 +122,11 @@ tally_sources(const struct cpopts *o, bool holes, int n, char **ops,
 
 	t->bytes = 0;
 	t->files = 0;
+	if (o->target_dir == NULL && n > 1 && !dest_keeps_holes(ops[n - 1]))
+		holes = false;
 	for (i = 0; i < nsrc; i++) {
 		if (strcmp(ops[i], "-") == 0)
-			add_stdin(t);
+			add_stdin(holes, t);
 		else if (fstatat(AT_FDCWD, ops[i], &st, follow ? 0 :
 		    AT_SYMLINK_NOFOLLOW) == -1)
 			continue;

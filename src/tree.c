@@ -62,6 +62,7 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 {
 	struct perm p = { s, si->fd, 0, (sst->st_mode & 0777) & ~c->umask };
 	struct fdinfo di;
+	off_t size;
 	int rc = 0;
 
 	/* A file made with O_EXCL is empty and cannot be the source. */
@@ -77,21 +78,28 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
 		return -1;
 	}
 	if (!c->o->attr_only) {
-		/* Truncate only now that it is known not to be the source. */
-		if (di.kind == FD_REGULAR && di.st.st_size > 0 &&
+		/*
+		 * Truncate only now that it is known not to be the source,
+		 * and not to be refused whole by a forced method.
+		 */
+		size = di.st.st_size;
+		di.st.st_size = 0;
+		if (engine_check(c->engine, si, &di) == -1)
+			return -1;
+		if (di.kind == FD_REGULAR && size > 0 &&
 		    ftruncate(dfd, 0) == -1) {
 			diag(errno, "cannot open %s for writing",
 			    quote(d->path));
 			return -1;
 		}
-		di.st.st_size = 0;
 		if (engine_copy(c->engine, si, &di, moved) == -1)
 			return -1;
 	}
 	if (meta_xattrs(c, s, si->fd, d, dfd, &p.acls) == -1)
 		rc = -1;
-	if (meta_preserve(c, d, dfd, sst, created && !c->o->no_mode ?
-	    META_CREATED : 0, &p) == -1)
+	if (meta_preserve(c, d, dfd, sst, (created && !c->o->no_mode ?
+	    META_CREATED : 0) | (!created && di.st.st_uid == sst->st_uid &&
+	    di.st.st_gid == sst->st_gid ? META_SAME_OWNER : 0), &p) == -1)
 		rc = -1;
 	if (created && c->o->no_mode && !d->plain &&
 	    acl_reset(d, dfd, 0666 & ~c->umask) == -1)
@@ -120,7 +128,7 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		created = dst == NULL;
 		dfd = atomic_open(&at, c, d, dst, mode) == 0 ? at.fd : -1;
 	} else
-		dfd = open_dest(c, d, mode, dst != NULL, &created);
+		dfd = open_dest(c, d, mode, dst != NULL || d->loop, &created);
 	if (dfd == -1) {
 		close(sfd);
 		return -1;
@@ -130,8 +138,12 @@ copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
 		rc = atomic_publish(&at, rc);
 	else
 		rc = finish_dest(c, d, dfd, created, rc);
-	/* A dropped temporary took its bytes with it. */
-	engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
+	/*
+	 * A dropped temporary took its bytes with it; --attributes-only
+	 * gave the engine no pair.
+	 */
+	if (!c->o->attr_only)
+		engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
 	close(sfd);
 	return rc;
 }
@@ -450,12 +462,14 @@ static int
 make_link(struct ctx *c, const struct loc *s, const char *earlier,
     const struct loc *d, bool cmdline, bool replace)
 {
-	struct link_to t = { AT_FDCWD, earlier, 0 };
+	struct link_to t = { AT_FDCWD, earlier,
+	    follows(c, cmdline) ? AT_SYMLINK_FOLLOW : 0 };
 	int rc;
 
-	if (earlier == NULL)
-		t = (struct link_to){ s->dirfd, s->name,
-		    follows(c, cmdline) ? AT_SYMLINK_FOLLOW : 0 };
+	if (earlier == NULL) {
+		t.dirfd = s->dirfd;
+		t.name = s->name;
+	}
 	if ((rc = atomic_make(d, replace, link_at, &t)) == -1) {
 		diag(errno, "cannot create hard link %s to %s",
 		    quote_n(0, d->path), quote_n(1, earlier != NULL ? earlier :
@@ -463,13 +477,17 @@ make_link(struct ctx *c, const struct loc *s, const char *earlier,
 		return -1;
 	}
 	if (rc == 1 && earlier != NULL && c->o->verbose)
-		printf("removed %s\n", quote(d->path));
+		removed(d);
 	return synced(c, d, 0);
 }
 
-/* -s: a relative symlink only makes sense next to its target. */
+/*
+ * -s: a relative symlink only makes sense next to its target.  cp gives
+ * it the source's times with --preserve=timestamps, nothing else.
+ */
 static int
-make_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
+make_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d)
 {
 	size_t dirlen = (size_t)(last_component(d->path) - d->path);
 	struct stat here, there;
@@ -494,7 +512,7 @@ make_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return -1;
 	}
-	return synced(c, d, 0);
+	return synced(c, d, meta_preserve(c, d, -1, sst, META_TIMES, NULL));
 }
 
 /* The source as cp sees it: followed or not, and a directory only with -r. */
@@ -536,7 +554,7 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return make_link(c, s, NULL, d, cmdline, o->force ||
 		    o->clobber == CLOBBER_ASK);
 	if (o->symbolic_link)
-		return make_symlink(c, s, d);
+		return make_symlink(c, s, sst, d);
 	if (S_ISLNK(sst->st_mode))
 		return copy_symlink(c, s, sst, d);
 	if (as_regular(c, sst->st_mode))
@@ -586,28 +604,60 @@ through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
 }
 
 /*
- * Where a source copied before went: a command-line directory named
- * twice (cp warns and copies it once), or an earlier link of a file
- * with --preserve=links (-L and -H count two names of one file too).
+ * A directory copied before in this run, as cp checks it: a command-line
+ * directory is noted with where it goes, and meeting it again (named
+ * twice, or inside another operand) is a warning when it would go to
+ * the same place, fine when symlinks led there (-L, -H), and otherwise
+ * a refusal, since that copy would be a hard link to a directory.
  */
-static const char *
-earlier_copy(struct ctx *c, const struct stat *sst, const struct loc *d,
+static enum verdict
+dir_seen(struct ctx *c, const struct stat *sst, const struct loc *d,
     bool cmdline)
 {
-	const struct cpopts *o = c->o;
+	const char *earlier = cmdline ? seen_source(c->seen, sst, d->path) :
+	    seen_copy_of(c->seen, sst);
+	struct loc el;
 
-	if (S_ISDIR(sst->st_mode))
-		return cmdline ? seen_source(c->seen, sst, d->path) : NULL;
-	if (o->keep_links && !o->hard_link && (sst->st_nlink > 1 ||
-	    follows(c, cmdline)))
-		return seen_source(c->seen, sst, d->path);
-	return NULL;
+	if (earlier == NULL)
+		return PROCEED;
+	el = LOC_CWD(earlier);
+	if (same_entry(d, &el)) {
+		diag(0, "warning: source directory %s specified more than"
+		    " once", quote(c->top_src));
+		return SKIP;
+	}
+	if (follows(c, cmdline))
+		return PROCEED;
+	diag(0, "will not create hard link %s to directory %s",
+	    quote_n(0, d->path), quote_n(1, earlier));
+	return FAIL;
+}
+
+/*
+ * Where an earlier link of the source was copied, with --preserve=links
+ * (-L and -H count two names of one file too); *noted: this is the
+ * first, noted now, to forget if its copy fails.
+ */
+static const char *
+earlier_link(struct ctx *c, const struct stat *sst, const struct loc *d,
+    bool cmdline, bool *noted)
+{
+	const struct cpopts *o = c->o;
+	const char *earlier;
+
+	*noted = false;
+	if (!o->keep_links || o->hard_link || (sst->st_nlink < 2 &&
+	    !follows(c, cmdline)))
+		return NULL;
+	earlier = seen_source(c->seen, sst, d->path);
+	*noted = earlier == NULL;
+	return earlier;
 }
 
 /* What cp does with what is at d before copying s there. */
 static enum verdict
 before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, struct stat *dst, bool cmdline, bool *atomic,
+    struct loc *d, struct stat *dst, bool cmdline, bool *atomic,
     struct existing *e)
 {
 	const struct cpopts *o = c->o;
@@ -619,12 +669,15 @@ before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (!d->fresh && fstatat(d->dirfd, d->name, dst, use_lstat ?
 	    AT_SYMLINK_NOFOLLOW : 0) == 0)
 		e->have_dst = true;
+	else if (!d->fresh && errno == ELOOP && o->force)
+		d->loop = true;
 	else if (!d->fresh && errno != ENOENT) {
 		diag(errno, "cannot stat %s", quote(d->path));
 		return FAIL;
 	}
 	*atomic = as_regular(c, sst->st_mode) && !o->hard_link &&
-	    !o->symbolic_link && atomic_applies(c, d, e->have_dst ? dst : NULL);
+	    !o->symbolic_link && !d->loop &&
+	    atomic_applies(c, d, e->have_dst ? dst : NULL);
 	if (e->have_dst)
 		switch (existing(c, s, sst, d, dst, cmdline, *atomic, e)) {
 		case PROCEED:
@@ -645,15 +698,42 @@ before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
 	return PROCEED;
 }
 
+/*
+ * The copy failed: cp forgets where the source was to go, so that its
+ * other links are copied rather than linked to what is there, and puts
+ * a backup it made back in place.
+ */
+static void
+undo(struct ctx *c, const struct stat *sst, const struct loc *d,
+    const struct existing *e, bool noted, const char *bpath)
+{
+	if (noted)
+		seen_forget(c->seen, sst);
+	if (e->backup == NULL || bpath == NULL)
+		return;
+	/* --atomic made the backup a second link, and d is still there. */
+	if ((e->have_dst ? unlinkat(d->dirfd, e->backup, 0) :
+	    renameat(d->dirfd, e->backup, d->dirfd, d->name)) == -1) {
+		diag(errno, "cannot un-backup %s", quote(d->path));
+		return;
+	}
+	if (c->o->verbose) {
+		diag_line();
+		printf("%s -> %s (unbackup)\n", quote_n(0, bpath),
+		    quote_n(1, d->path));
+	}
+}
+
 int
-copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
+copy_entry(struct ctx *c, const struct loc *s, const struct loc *to,
     bool cmdline)
 {
+	struct loc dl = *to, *d = &dl;	/* before_copy may learn more */
 	struct stat sst, dst;
 	struct existing e;
-	const char *earlier;
+	const char *earlier = NULL;
 	char *bpath;
-	bool atomic;
+	bool atomic, noted = false;
 	int rc;
 
 	if (stat_source(c, s, cmdline, &sst) == -1)
@@ -668,20 +748,24 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *d,
 	default:
 		return 0;
 	}
-	earlier = earlier_copy(c, &sst, d, cmdline);
-	if (earlier != NULL && S_ISDIR(sst.st_mode)) {
-		if (strcmp(earlier, d->path) == 0) {
-			diag(0, "warning: source directory %s specified more"
-			    " than once", quote(s->path));
+	if (S_ISDIR(sst.st_mode)) {
+		switch (dir_seen(c, &sst, d, cmdline)) {
+		case PROCEED:
+			break;
+		case FAIL:
+			return -1;
+		default:
 			return 0;
 		}
-		earlier = NULL;
-	}
+	} else
+		earlier = earlier_link(c, &sst, d, cmdline, &noted);
 	bpath = backup_path(d, e.backup);
 	if (!S_ISDIR(sst.st_mode))
 		verbose(c, s, d, bpath);
 	rc = copy_node(c, s, &sst, d, earlier, e.have_dst ? &dst : NULL,
 	    cmdline, atomic);
+	if (rc != 0 && !S_ISDIR(sst.st_mode))
+		undo(c, &sst, d, &e, noted, bpath);
 	if (cmdline && c->many && (rc == 0 || S_ISDIR(sst.st_mode)) &&
 	    fstatat(d->dirfd, d->name, &dst, AT_SYMLINK_NOFOLLOW) == 0)
 		seen_top_made(c->seen, d, &dst);

@@ -97,6 +97,66 @@ flush_stdout(bool used)
 }
 
 /*
+ * The --stats file must not be a file being copied: opened with O_TRUNC
+ * it would empty a source, and the report would be written over a copy.
+ * The operands (and standard input and output, for "-") are compared
+ * with it by inode before anything is truncated.
+ */
+static bool
+stats_file_copied(const struct options *o, const struct stat *sf)
+{
+	struct stat st;
+	int i;
+
+	for (i = 0; i < o->noperands; i++) {
+		if (strcmp(o->operands[i], "-") == 0) {
+			if ((fstat(STDIN_FILENO, &st) == 0 &&
+			    st.st_dev == sf->st_dev && st.st_ino == sf->st_ino) ||
+			    (fstat(STDOUT_FILENO, &st) == 0 &&
+			    st.st_dev == sf->st_dev && st.st_ino == sf->st_ino))
+				return true;
+		} else if (stat(o->operands[i], &st) == 0 &&
+		    st.st_dev == sf->st_dev && st.st_ino == sf->st_ino)
+			return true;
+	}
+	return false;
+}
+
+/* Open the --stats file, without truncating it until the report. */
+static int
+stats_file_open(struct reporting *r, const struct options *o)
+{
+	int fl = O_WRONLY | O_CLOEXEC | O_NOCTTY, fd;
+	bool made = true;
+	struct stat st;
+
+	fd = open(o->stats_file, fl | O_CREAT | O_EXCL, 0666);
+	if (fd == -1 && errno == EEXIST) {
+		made = false;
+		fd = open(o->stats_file, fl | O_CREAT, 0666);
+	}
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		diag(errno, "cannot create regular file %s",
+		    quote(o->stats_file));
+		goto fail;
+	}
+	if (S_ISREG(st.st_mode) && stats_file_copied(o, &st)) {
+		diag(0, "--stats-file %s is a file being copied",
+		    quote(o->stats_file));
+		if (made)
+			(void)unlink(o->stats_file);
+		goto fail;
+	}
+	if ((r->stats = fdopen(fd, "w")) != NULL)
+		return 0;
+	diag(errno, "cannot create regular file %s", quote(o->stats_file));
+fail:
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
+/*
  * --stats and --progress turn SIGINT, SIGTERM and SIGHUP into a stop
  * request, so that what was done can still be reported.  Off, they
  * cost nothing: no system call more than a plain copy makes.
@@ -105,21 +165,13 @@ static int
 reporting_start(struct reporting *r, struct options *o)
 {
 	struct tally t;
-	int fd;
 
 	if (o->stats == STATS_OFF && !o->progress)
 		return 0;
 	sig_init();
 	if (o->stats_file != NULL) {
-		fd = open(o->stats_file, O_WRONLY | O_CREAT | O_TRUNC |
-		    O_CLOEXEC | O_NOCTTY, 0666);
-		if (fd == -1 || (r->stats = fdopen(fd, "w")) == NULL) {
-			diag(errno, "cannot create regular file %s",
-			    quote(o->stats_file));
-			if (fd != -1)
-				close(fd);
+		if (stats_file_open(r, o) == -1)
 			return -1;
-		}
 	} else if (o->stats != STATS_OFF)
 		r->stats = stderr;
 	if (o->progress) {
@@ -157,6 +209,10 @@ reporting_end(struct reporting *r, const struct options *o,
 		run.system = seconds(&ru.ru_stime);
 	}
 	run.exit_status = run.signo != 0 ? 128 + run.signo : rc == 0 ? 0 : 1;
+	/* The old contents of a --stats file go only now (see above). */
+	if (r->stats != stderr && ftruncate(fileno(r->stats), 0) == -1 &&
+	    errno != EINVAL)
+		diag(errno, "error writing %s", quote(o->stats_file));
 	stats_print(r->stats, o->stats, engine_stats(e), &run);
 	if (r->stats == stderr)
 		return 0;

@@ -615,6 +615,42 @@ unsynced_dirs() {
 	no_temp
 }
 
+@test "atomic: with -b or --remove-destination the new file is new, as cp's: no old mode or owner" {
+	local opt
+	for opt in -b --remove-destination; do
+		mkdata f 1000
+		chmod 0644 f
+		printf 'old\n' > g.$opt
+		chown 65534:65534 g.$opt
+		chmod 4755 g.$opt
+		cp g.$opt c.$opt
+		chown 65534:65534 c.$opt
+		chmod 4755 c.$opt
+		zcp --atomic $opt f g.$opt
+		cp $opt f c.$opt
+		assert_equal "$(stat -c '%a %U' g.$opt)" "$(stat -c '%a %U' c.$opt)"
+		cmp f g.$opt
+	done
+	# Written through (no option): the old file's mode stays, as cp's.
+	printf 'old\n' > h
+	chmod 0600 h
+	zcp --atomic f h
+	assert_equal "$(stat -c %a h)" 600
+}
+
+@test "atomic: -b that fails puts nothing in the way: the destination and its backup as before" {
+	mkdata f 1000
+	chmod 000 f
+	printf 'orig\n' > g
+	chown 65534:65534 g
+	chmod 0777 .
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic -bv f g
+	assert_failure 1
+	assert_equal "$(cat g)" orig
+	assert_file_not_exist 'g~'
+	no_temp
+}
+
 @test "atomic: f onto itself is refused and keeps its inode" {
 	local i
 	mkdata f 1000

@@ -906,6 +906,98 @@ fx_farm() { fx_tree; rm src/fifo; cp -al src farm; }
 	diffcase --stdin='y\n' files -- -i a ./a
 }
 
+# ---- found by trying to break it: backups, links, the same file ------
+
+# long: a file whose name is 251, 254 or 255 bytes long, and backups.
+fx_long() {
+	local n
+	printf 'new\n' > f
+	for n in 251 254 255; do
+		printf 'current %s\n' $n > "$(printf 'a%.0s' $(seq $n))"
+	done
+	printf 'precious\n' > "$(printf 'a%.0s' $(seq 252))~"
+	printf 'current 252\n' > "$(printf 'a%.0s' $(seq 252))"
+}
+
+@test "backup: a numbered name cut to fit never replaces a file there" {
+	diffcase long -- -v --backup=numbered f "$(printf 'a%.0s' $(seq 252))"
+}
+
+@test "backup: names of 251, 254 and 255 bytes are cut as cp cuts them" {
+	local n
+	for n in 251 254 255; do
+		diffcase long -- -v --backup=numbered f "$(printf 'a%.0s' $(seq $n))" || return
+	done
+}
+
+@test "backup: -un with two links of one source leaves both destinations" {
+	fx_unlinks() {
+		printf 'new\n' > a; ln a b; at @978307200 a
+		mkdir d; printf 'keep a\n' > d/a; printf 'keep b\n' > d/b
+	}
+	diffcase unlinks -- -un a b d
+}
+
+@test "as nobody: a failed copy puts the backup back (unbackup)" {
+	fx_unbackup() { fx_perm; printf 'new\n' > out/f; chmod 000 out/f; printf 'orig\n' > out/g; nobody_owns out/f out/g; }
+	diffcase --user unbackup -- -bv out/f out/g
+}
+
+@test "as nobody: --preserve=links: when the first copy fails, the second is copied" {
+	fx_firstfail() {
+		fx_perm; printf 'newdata\n' > out/a; ln out/a out/b
+		mkdir out/d; printf 'old\n' > out/d/a; chmod 444 out/d/a
+		nobody_owns out/a out/d out/d/a
+	}
+	diffcase --user firstfail -- --preserve=links out/a out/b out/d/
+}
+
+@test "links: -au onto hard links already there leaves no stray name" {
+	fx_relink() { mkdir src; printf 'b\n' > src/b; ln src/b src/b2; cp -a src dst; }
+	diffcase relink -- -au src/. dst/
+}
+
+@test "links: a later link goes where a symlink at the first copy points" {
+	fx_linksym() {
+		printf 'f\n' > f; ln f k; mkdir d; printf 't\n' > t
+		ln -s ../t d/f
+	}
+	diffcase linksym -- -v --preserve=links f k d
+}
+
+@test "-rH: names inside the tree are not followed (-H is -P there)" {
+	fx_rh() {
+		mkdir A B; printf 't\n' > A/t; ln -s t A/s; ln A/s B/s
+		mkfifo A/p; printf 'x\n' > B/p; ln -s a A/la; ln -s b B/la
+	}
+	diffcase rh -- -rH A/. B/
+}
+
+@test "operands: a directory named twice under other names: no hard link to it" {
+	fx_twice() { mkdir -p s1/x d; printf '1\n' > s1/x/f; }
+	diffcase twice -- -r s1 s1/. d
+}
+
+@test "operands: a directory named again as s/.: specified more than once" {
+	fx_again() { mkdir -p s/sub/y; printf '1\n' > s/sub/f; }
+	diffcase again -- -r s/sub s/. .
+}
+
+@test "-f onto a symlink loop replaces it" {
+	fx_loop() { fx_files; ln -s loop loop; }
+	diffcase loop -- -f a loop
+}
+
+@test "-s -p: the symlink gets the source's times" {
+	diffcase files -- -s -p a sym
+}
+
+@test "-p onto a set-user-ID file of the same owner keeps the bit, as cp" {
+	need_root_for "chmod 4755 a file"
+	fx_suid() { fx_files; chmod 4755 existing; }
+	diffcase suid -- -p a existing
+}
+
 # ---- operands: several names of one source, ., .. ------------------------
 
 @test "operands: a file named twice is copied once, with a warning" {
@@ -1123,4 +1215,25 @@ rc=1"
 	run zcp -v --parents a/../f t
 	assert_success
 	assert_equal "$(cat t/f)" keep
+}
+
+# ---- numbered backups where the directory cannot be read ---------------
+
+@test "backup: as nobody in a directory it cannot read, an existing .~1~ is never replaced" {
+	need_user
+	W=$(mktemp -d /tmp/cp-diff.XXXXXX)
+	echo "$W" >> "$BATS_TEST_TMPDIR/.rmdirs"
+	mkdir "$W/d"
+	printf 'new\n' > "$W/f"
+	printf 'current\n' > "$W/d/g"
+	printf 'precious\n' > "$W/d/g.~1~"
+	chown -R 65534:65534 "$W"
+	chmod 0333 "$W/d"
+	# cp 9.1 loops for ever here; zcp gives up.
+	run timeout 20 $DIFF_UNPRIV "$ZCP" --backup=numbered "$W/f" "$W/d/g"
+	assert_failure 1
+	assert_output --partial "cannot backup"
+	chmod 0755 "$W/d"
+	assert_equal "$(cat "$W/d/g.~1~")" precious
+	assert_equal "$(cat "$W/d/g")" current
 }

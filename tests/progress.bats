@@ -145,12 +145,13 @@ B='[0-9.]+ ([KMGT]i)?B'
 	cmp big c2
 	sc() { awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$1"; }
 	local c
-	# Whether stderr is a terminal (ioctl TCGETS); SIGINT, SIGTERM and
-	# SIGHUP, each asked whether ignored, then set; the pre-walk's stat
+	# Whether stderr is a terminal (ioctl TCGETS); SIGINT, SIGTERM,
+	# SIGHUP and SIGPIPE, each asked whether ignored, then set; the
+	# pre-walk's stat
 	# of the source; a meter line (write) only if the machine is very slow.
 	for c in $(awk '$NF ~ /^[a-z_0-9]+$/ && $NF != "total" && $NF != "syscall" { print $NF }' plain.txt prog.txt | sort -u); do
 		case $c in
-		ioctl | newfstatat) want=1 ;; rt_sigaction) want=6 ;;
+		ioctl | newfstatat) want=1 ;; rt_sigaction) want=8 ;;
 		# Memory: the meter's allocation (ASan's allocator maps more).
 		write | mmap | munmap | brk | mprotect | madvise) continue ;;
 		*) want=0 ;;
@@ -193,4 +194,42 @@ B='[0-9.]+ ([KMGT]i)?B'
 	assert_equal "$(jq -r '.fallbacks[] | select(.method == "copy_file_range") | .to' stats.json)" sendfile
 	# sendfile asked 16 MiB at a time too: 16 + 4 MiB and the 0.
 	assert_equal "$(jq -r .methods.sendfile.calls stats.json)" 3
+}
+
+@test "progress: the total is what moves: a sparse file into a pipe sends its holes as zeros" {
+	need pv
+	truncate -s 8M sp
+	head -c 1M /dev/urandom | dd of=sp bs=1M seek=3 conv=notrunc status=none
+	"$ZCP" --progress sp - 2> err | $SLOW > out
+	cmp sp out
+	[ -s err ] || fail "no progress line"
+	# 8 MiB move (holes as zeros), not the 1 MiB of data.
+	grep -qE "^zcp: $B / 8\.0 MiB " err || fail "wrong total: $(cat err)"
+}
+
+@test "progress: the total is what moves: a sparse stdin into a file moves its data only" {
+	need strace
+	truncate -s 64M sp
+	head -c 1M /dev/urandom | dd of=sp bs=1M seek=3 conv=notrunc status=none
+	# strace slows each data call so that a line is printed.
+	strace -f -o /dev/null -e trace=copy_file_range \
+	    -e inject=copy_file_range:delay_exit=2500000 \
+	    "$ZCP" --progress - out < sp 2> err
+	cmp sp out
+	[ -s err ] || fail "no progress line"
+	grep -qE "^zcp: $B / 1\.0 MiB " err || fail "wrong total: $(cat err)"
+}
+
+@test "progress: an error message starts on a line of its own, not after the meter" {
+	need tmux pv
+	mkdata big 8M
+	# 8 MiB onto a 1 MiB tmpfs: ENOSPC once the meter shows.
+	[ "$(id -u)" -eq 0 ] || skip "needs root to mount a tmpfs"
+	mkdir small
+	mount -t tmpfs -o size=1m zcp-progress small || skip "cannot mount a tmpfs"
+	echo "$PWD/small" >> "$BATS_TEST_TMPDIR/.mounts"
+	run_in_tmux "$SLOW big | '$ZCP' --progress - small/out"
+	pane_wait "^done-"
+	grep -q "^zcp: error writing 'small/out': No space left on device" <<<"$PANE" ||
+		fail "the message is not at the start of a line: $PANE"
 }

@@ -232,3 +232,29 @@ nocow_tree() {
 	assert_line "zcp: failed to clone 'u/b' from 't/b': Operation not supported"
 	refute_output --partial 'before'
 }
+
+@test "xfs: --method=copy_file_range --reflink=never is refused before the destination is emptied" {
+	mount_fs xfs
+	echo precious > mnt/dst
+	run zcp --method=copy_file_range --reflink=never mnt/a mnt/dst
+	assert_failure 1
+	assert_output "zcp: cannot copy 'mnt/a' to 'mnt/dst' with --method=copy_file_range: --reflink=never, and it can clone on this filesystem"
+	assert_equal "$(cat mnt/dst)" precious
+	run bash -c '"$ZCP" --method=copy_file_range --reflink=never - mnt/dst < mnt/a'
+	assert_failure 1
+	assert_equal "$(cat mnt/dst)" precious
+}
+
+@test "ext4: --reflink=always -r onto files there: a refusal remembered leaves the next one whole" {
+	mkdir t u
+	mkdata t/a 1000
+	mkdata t/b 1000
+	echo keep-a > u/a
+	echo keep-b > u/b
+	run zcp -r --reflink=always t/. u
+	assert_failure 1
+	# The first file (in inode order) learns the refusal after it was
+	# truncated, as with cp; the second is refused before.
+	run cat u/a u/b
+	assert_output --regexp '^(keep-a|keep-b)$'
+}

@@ -565,6 +565,31 @@ nth_data_call() {
 	cmp data new
 }
 
+@test "-: a write-only stdin is refused before the destination is touched" {
+	echo precious > out
+	: > w
+	run bash -c '"$ZCP" - out 0>>w'
+	assert_failure 1
+	assert_output "zcp: error reading '-': Bad file descriptor"
+	assert_equal "$(cat out)" precious
+	run bash -c '"$ZCP" out - 1<out'
+	assert_failure 1
+	assert_output "zcp: error writing '-': Bad file descriptor"
+}
+
+@test "-p with - as the source: what stdin is gives the attributes, as cp -p /dev/stdin" {
+	echo data > a
+	chmod 0640 a
+	touch -d 2001-01-01 a
+	zcp -p - z < a
+	cp -p /dev/stdin c < a
+	assert_equal "$(stat -c '%a %Y %U:%G' z)" "$(stat -c '%a %Y %U:%G' c)"
+	assert_equal "$(stat -c '%Y' z)" "$(stat -c '%Y' a)"
+	# Without -p, a new file gets the mode and today's time.
+	zcp - n < a
+	[ "$(stat -c %Y n)" -gt "$(stat -c %Y a)" ]
+}
+
 @test "--attributes-only: with - at either end no data is copied" {
 	mkdata data 5000
 	echo old > old

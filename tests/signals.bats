@@ -312,3 +312,72 @@ no_temp() {
 	cmp b old
 	no_temp
 }
+
+# ---------------------------------------------------------------------
+# A stop request, as found by trying to break zcp.
+
+# zcp runs as "sh -c 'echo $$ > zpid; exec zcp ...'" so that zpid is its
+# pid; SIGTERM, since a background job without job control ignores
+# SIGINT (set -m where SIGINT is wanted).
+@test "stop: bytes already read from stdin are still written: nothing taken is lost" {
+	local m
+	mkdata big $((30 * 1048576))
+	# With --stats, SIGTERM is a stop request (without it zcp dies as
+	# cat does).
+	for m in auto readwrite; do
+		{ sh -c 'echo $$ > zpid; exec "$0" --stats --method='$m' - -' \
+		    "$ZCP" 2>/dev/null || :; cat; } < big |
+		    { sleep 2; cat > out.$m; } &
+		sleep 1
+		kill -TERM "$(cat zpid)"
+		wait
+		# zcp stopped, cat went on from stdin's offset: all there.
+		cmp big out.$m
+	done
+}
+
+@test "stop: --sparse=always stopped after a run of zeros gives the file its size" {
+	( head -c 1048576 /dev/zero; sleep 3; head -c 1048576 /dev/urandom ) |
+	    sh -c 'echo $$ > zpid; exec "$0" --stats=json --sparse=always - o 2>stats.json' "$ZCP" &
+	sleep 1
+	kill -TERM "$(cat zpid)"
+	wait || true
+	[ "$(stat -c %s o)" -eq 1048576 ] || fail "o is $(stat -c %s o) bytes"
+	run jq -r '.bytes, .signal' stats.json
+	assert_output "$(printf '1048576\nSIGTERM')"
+}
+
+@test "stop: --progress with a full stderr still stops on SIGINT" {
+	mkfifo errp
+	set -m
+	# A reader of stderr that never reads: 64 KiB fill the pipe.
+	( exec 3< errp; sleep 30 ) & local reader=$!
+	head -c 65536 /dev/zero > errp &
+	{ for i in $(seq 40); do head -c 1048576 /dev/zero; sleep 0.1; done; } |
+	    sh -c 'echo $$ > zpid; exec "$0" --progress - out 2>errp' "$ZCP" &
+	local copier=$!
+	sleep 3
+	kill -INT "$(cat zpid)"
+	for i in $(seq 50); do
+		kill -0 "$(cat zpid)" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$(cat zpid)" 2>/dev/null && { kill -KILL "$(cat zpid)"; kill "$reader"; fail "zcp did not stop"; }
+	kill "$reader" 2>/dev/null || true
+	wait "$copier" || true
+	set +m
+}
+
+@test "stop: a stop request during a blocking open is not reported as an error" {
+	mkdata a 1000
+	mkfifo ff
+	set -m
+	sh -c 'echo $$ > zpid; exec "$0" --stats a ff 2>err' "$ZCP" &
+	sleep 1
+	kill -INT "$(cat zpid)"
+	wait || true
+	set +m
+	run cat err
+	refute_output --partial 'Interrupted system call'
+	assert_line 'zcp: stats: stopped by SIGINT'
+}

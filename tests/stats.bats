@@ -299,11 +299,11 @@ same_profile() {
 	strace -f -c -o stats.txt "$ZCP" --stats src dst2 2>/dev/null
 	cmp src dst
 	cmp src dst2
-	# SIGINT, SIGTERM and SIGHUP (each asked whether ignored, then set);
-	# getrusage; the report's writes.  The
-	# clock is read in the vDSO.
+	# SIGINT, SIGTERM, SIGHUP and SIGPIPE (each asked whether ignored,
+	# then set); getrusage; the report's writes.  The clock is read in
+	# the vDSO.
 	# Memory calls differ with the allocator (ASan's maps more).
-	same_profile plain.txt stats.txt rt_sigaction=6 getrusage=1 write \
+	same_profile plain.txt stats.txt rt_sigaction=8 getrusage=1 write \
 	    mmap munmap brk mprotect madvise
 	# Unbounded calls: the 3 MiB file in one copy_file_range, and the 0.
 	assert_equal "$(sc plain.txt copy_file_range)" 2
@@ -512,4 +512,76 @@ busy_stopped() {
 	assert_failure 1
 	assert_output "zcp: cannot create regular file 'nodir/report': No such file or directory"
 	assert_file_not_exist dst
+}
+
+@test "stats: --stats-file naming a file being copied is refused before anything changes" {
+	seq 1 10000 > src
+	cp src orig
+	run zcp --stats-file=src src copy
+	assert_failure 1
+	assert_output "zcp: --stats-file 'src' is a file being copied"
+	cmp src orig
+	assert_file_not_exist copy
+	# The destination: refused, and the stats file it would have made
+	# is not left behind.
+	run zcp --stats-file=dst src dst
+	assert_failure 1
+	assert_file_not_exist dst
+	# Standard output through /dev/stdout.
+	run bash -c '"$ZCP" --stats-file=/dev/stdout src - > out'
+	assert_failure 1
+	assert_output "zcp: --stats-file '/dev/stdout' is a file being copied"
+	# Elsewhere, an existing file is replaced by the report at the end.
+	echo old > st
+	run zcp --stats-file=st src dst2
+	assert_success
+	run head -c 12 st
+	assert_output 'zcp: stats: '
+}
+
+@test "stats: a method's pairs count pairs, not the extents of a sparse file" {
+	need_jq
+	truncate -s 10M src
+	for i in 1 3 5 7; do
+		printf data | dd of=src bs=1 seek=$((i * 1000000)) conv=notrunc status=none
+	done
+	run zcp --stats=json src dst
+	assert_success
+	printf '%s\n' "$output" | tail -n 1 > stats.json
+	assert_equal "$(jqr '[.methods[] | select(.bytes > 0)] | .[0].pairs')" 1
+	assert_equal "$(jqr '[.methods[] | select(.bytes > 0)] | .[0].attempts')" 4
+}
+
+@test "stats: --attributes-only gives the engine no pair: 0 of 0 files" {
+	mkdata src 100
+	run zcp --attributes-only --stats src dst
+	assert_success
+	assert_line --index 0 --regexp '^zcp: stats: 0 of 0 files copied, 0 B \(0 bytes\)'
+}
+
+@test "stats: a reader that goes away: the report, then death by SIGPIPE" {
+	mkdata src $SIZE
+	run bash -c '"$ZCP" --stats src - 2>err | head -c 10 > /dev/null; echo "${PIPESTATUS[0]}"'
+	assert_output 141
+	run cat err
+	assert_line 'zcp: stats: stopped by SIGPIPE'
+	refute_output --partial 'Broken pipe'
+}
+
+@test "trace: no page-cache note for an empty file or a file opened O_DIRECT" {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	: > empty
+	"$ZCP" --trace empty - 2>err | cat > /dev/null
+	run cat err
+	assert_line --regexp '^zcp: trace: splice: 0 bytes in 1 call, done$'
+	mkdata f 65536
+	python3 -c 'import os, sys
+fd = os.open("f", os.O_RDONLY | os.O_DIRECT)
+os.dup2(fd, 0)
+os.execv(sys.argv[1], [sys.argv[1], "--trace", "-", "-"])' "$ZCP" 2>err | cat > out ||
+	    skip "O_DIRECT not allowed here"
+	cmp f out
+	run cat err
+	assert_line --partial ', done'
+	refute_output --partial 'page-cache pages'
 }
