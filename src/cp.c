@@ -64,7 +64,7 @@ path_join(const char *dir, const char *name)
 }
 
 /* fresh: dst's directory was made just now (--parents), as in cp. */
-static int
+int
 copy_top(struct ctx *c, const char *src, const char *dst, bool fresh)
 {
 	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
@@ -72,16 +72,20 @@ copy_top(struct ctx *c, const char *src, const char *dst, bool fresh)
 	d.fresh = fresh;
 	c->top_src = src;
 	c->top_dst = dst;
+	c->made_dir = false;
 	return copy_entry(c, &s, &d, true);
 }
 
-/* One directory --parents made or met, to fix up after the copy. */
-struct parent {
-	char		*src;		/* the source directory, for its ACLs */
-	char		*dst;
-	struct stat	 st;
-	bool		 made;
-};
+/* How many slashes end name (but its first character). */
+static size_t
+trailing_slashes(const char *name)
+{
+	size_t len = strlen(name), n = 0;
+
+	while (n + 1 < len && name[len - 1 - n] == '/')
+		n++;
+	return n;
+}
 
 static int
 stat_dir(const char *path, struct stat *st, const char *what)
@@ -97,151 +101,6 @@ stat_dir(const char *path, struct stat *st, const char *what)
 	return 0;
 }
 
-/*
- * --parents: for source a/b/c make DIR/a and DIR/a/b, each like the
- * source directory of that name; -v says "a -> DIR/a" for those made.
- * rel is src without its leading slashes; it ends dst.
- */
-static int
-make_parents(struct ctx *c, const char *src, const char *dst,
-    struct parent **out, size_t *nout, bool *made_last)
-{
-	size_t lead = strspn(src, "/"), at, off;
-	char *s = strdup(src), *d = strdup(dst), *slash;
-	struct parent *v = NULL, *nv;
-	size_t n = 0;
-	struct stat st;
-	int rc = -1;
-
-	*made_last = false;
-	if (s == NULL || d == NULL)
-		goto done;
-	off = strlen(d) - strlen(s + lead);
-	for (slash = strchr(s + lead, '/'); slash != NULL;
-	    slash = strchr(slash + 1, '/')) {
-		at = (size_t)(slash - s);
-		s[at] = d[off + at - lead] = '\0';
-		if (stat_dir(s, &st, "failed to get attributes of") == -1)
-			goto done;
-		if ((nv = reallocarray(v, n + 1, sizeof(*v))) == NULL)
-			goto done;
-		v = nv;
-		v[n].st = st;
-		v[n].made = mkdir(d, ((st.st_mode & 0777) | S_IRWXU) &
-		    ~c->umask) == 0;
-		if (v[n].made && c->o->verbose) {
-			diag_line();
-			printf("%s -> %s\n", s, d);
-		}
-		if (!v[n].made && (errno != EEXIST ||
-		    stat_dir(d, &st, "cannot make directory") == -1)) {
-			if (errno != EEXIST)
-				diag(errno, "cannot make directory %s",
-				    quote(d));
-			goto done;
-		}
-		*made_last = v[n].made;
-		v[n].src = strdup(s);
-		v[n++].dst = strdup(d);
-		s[at] = d[off + at - lead] = '/';
-		while (slash[1] == '/')
-			slash++;
-	}
-	rc = 0;
-done:
-	*out = v;
-	*nout = n;
-	free(s);
-	free(d);
-	return rc;
-}
-
-/* One directory --parents made or met, like its source: cp's re_protect. */
-static int
-fix_parent(struct ctx *c, const struct parent *pa)
-{
-	const struct cpopts *o = c->o;
-	struct loc d = LOC_CWD(pa->dst), s = LOC_CWD(pa->src);
-	const struct perm p = { &s, -1, ACL_UNKNOWN, 0 };
-	mode_t want = (pa->st.st_mode & 0777) & ~c->umask;
-
-	if (o->keep_mode || o->keep_owner || o->keep_times)
-		return meta_preserve(c, &d, -1, &pa->st, 0, &p);
-	if (pa->made && (((pa->st.st_mode & 0777) | S_IRWXU) & ~c->umask) !=
-	    want)
-		return meta_chmod(&d, -1, want);
-	return 0;
-}
-
-static int
-fix_parents(struct ctx *c, struct parent *v, size_t n)
-{
-	int rc = 0;
-
-	while (n-- > 0) {
-		if (v[n].src != NULL && v[n].dst != NULL &&
-		    fix_parent(c, &v[n]) == -1)
-			rc = -1;
-		free(v[n].src);
-		free(v[n].dst);
-	}
-	free(v);
-	return rc;
-}
-
-/*
- * Whether a name, taken a component at a time, climbs above where it
- * starts ("..", "a/../.."): under --parents that would be outside the
- * target directory.
- */
-static bool
-climbs_out(const char *name)
-{
-	long depth = 0;
-	size_t len;
-
-	while (*(name += strspn(name, "/")) != '\0') {
-		len = strcspn(name, "/");
-		if (len == 2 && name[0] == '.' && name[1] == '.')
-			depth--;
-		else if (!(len == 1 && name[0] == '.'))
-			depth++;
-		if (depth < 0)
-			return true;
-		name += len;
-	}
-	return false;
-}
-
-static int
-copy_with_parents(struct ctx *c, const char *src, const char *target)
-{
-	struct parent *v;
-	char *dst;
-	size_t n;
-	bool made;
-	int rc;
-
-	/*
-	 * GNU cp 9.1 writes "cp --parents ../f dir" to dir/../f, outside
-	 * the directory it was given: refuse instead.
-	 */
-	if (climbs_out(src)) {
-		diag(0, "with --parents, %s would be copied outside %s",
-		    quote_n(0, src), quote_n(1, target));
-		return -1;
-	}
-	if ((dst = path_join(target, src + strspn(src, "/"))) == NULL)
-		return -1;
-	rc = make_parents(c, src, dst, &v, &n, &made);
-	if (rc == 0)
-		rc = copy_top(c, src, dst, made);
-	if (fix_parents(c, v, n) == -1)
-		rc = -1;
-	free(dst);
-	return rc;
-}
-
 static int
 copy_into(struct ctx *c, const char *arg, const char *target)
 {
@@ -252,6 +111,20 @@ copy_into(struct ctx *c, const char *arg, const char *target)
 		return -1;
 	if (c->o->strip_slashes)
 		strip_trailing_slashes(src);
+	/*
+	 * "/" has no name to give its copy in DIRECTORY: cp 9.1 tries to
+	 * make "DIRECTORY/" and fails, copying nothing.
+	 */
+	if (src[strspn(src, "/")] == '\0' && src[0] != '\0') {
+		rc = asprintf(&dst, "%.*s/", (int)(strlen(target) -
+		    trailing_slashes(target)), target);
+		diag(ENOENT, "cannot create directory %s", quote(rc == -1 ?
+		    target : dst));
+		if (rc != -1)
+			free(dst);
+		free(src);
+		return -1;
+	}
 	if (c->o->parents) {
 		rc = copy_with_parents(c, src, target);
 		free(src);

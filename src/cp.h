@@ -99,6 +99,8 @@ struct ctx {
 	dev_t			 top_dev;
 	bool			 std_closed[2];	/* started without fd 0, 1 */
 	bool			 many;		/* two or more sources */
+	bool			 made_dir;	/* a directory was made for the
+						 * command-line source */
 	bool			 stdin_is_data;	/* "-" is the source */
 	int			 stdin_err;	/* reading an answer failed */
 };
@@ -111,6 +113,8 @@ int	 cp_main(struct ctx *, int, char **);
 int	 copy_entry(struct ctx *, const struct loc *, const struct loc *,
 	    bool);
 int	 copy_stdio(struct ctx *, const char *, const char *);
+int	 copy_top(struct ctx *, const char *, const char *, bool);
+int	 copy_with_parents(struct ctx *, const char *, const char *);
 
 char	*path_join(const char *, const char *);
 const char *last_component(const char *);
@@ -125,6 +129,8 @@ void	 strip_trailing_slashes(char *);
 				 * SAME_OWNER_AND_GROUP, which so keeps its
 				 * set-ID bits) */
 #define META_TIMES	4	/* the times alone (a symlink made by -s) */
+#define META_PARENT	8	/* a directory --parents made or met: cp's
+				 * re_protect says "failed to preserve" */
 
 /* Which ACLs the source has, as meta_xattrs found its xattrs. */
 #define ACL_ACCESS	1	/* an extended access ACL */
@@ -199,8 +205,8 @@ const char	*seen_source(struct seen *, const struct stat *,
 		    const char *);
 const char	*seen_copy_of(struct seen *, const struct stat *);
 void		 seen_forget(struct seen *, const struct stat *);
-void		 seen_made(struct seen *, dev_t, ino_t);
-bool		 seen_was_made(struct seen *, dev_t, ino_t);
+void		 seen_link_made(struct seen *, const struct stat *);
+bool		 seen_link_was_made(struct seen *, const struct stat *);
 bool		 seen_top_source(struct seen *, const struct loc *,
 		    const struct stat *);
 void		 seen_top_made(struct seen *, const struct loc *,

@@ -127,22 +127,32 @@ ask_overwrite(struct ctx *c, const struct loc *d, const struct stat *dst)
  * sees it: with same_entry, gnulib's same_nameat.
  */
 int
-entry_dir(const struct loc *l, struct stat *st)
+entry_dir(const struct loc *l, struct stat *st, int flags)
 {
 	const char *base = last_component(l->name);
 	char *dir;
+	size_t len;
 	int rc;
 
 	if (base == l->name)
-		return fstatat(l->dirfd, ".", st, 0);
+		return fstatat(l->dirfd, ".", st, flags);
 	if ((dir = strndup(l->name, (size_t)(base - l->name))) == NULL)
 		return -1;
-	rc = fstatat(l->dirfd, dir, st, 0);
+	/* "lnk/" with AT_SYMLINK_NOFOLLOW would still follow lnk. */
+	len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		dir[--len] = '\0';
+	rc = fstatat(l->dirfd, dir, st, flags);
 	free(dir);
 	return rc;
 }
 
-/* The two names are one directory entry. */
+/*
+ * gnulib's same_nameat (where names are never cut short): the two names
+ * are one directory entry, the same last component in the same
+ * directory, directories compared without following a symlink (a name
+ * reached through "lnk/" is not in lnk's target).
+ */
 bool
 same_entry(const struct loc *a, const struct loc *b)
 {
@@ -150,9 +160,10 @@ same_entry(const struct loc *a, const struct loc *b)
 	size_t xl = strcspn(x, "/"), yl = strcspn(y, "/");
 	struct stat sa, sb;
 
-	return xl == yl && memcmp(x, y, xl) == 0 && entry_dir(a, &sa) == 0 &&
-	    entry_dir(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
-	    sa.st_ino == sb.st_ino;
+	return xl == yl && memcmp(x, y, xl) == 0 &&
+	    entry_dir(a, &sa, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    entry_dir(b, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static bool

@@ -30,7 +30,7 @@ void		 verbose(const struct ctx *, const struct loc *,
 enum verdict	 existing(struct ctx *, const struct loc *,
 		    const struct stat *, const struct loc *,
 		    const struct stat *, bool, bool, struct existing *);
-int		 entry_dir(const struct loc *, struct stat *);
+int		 entry_dir(const struct loc *, struct stat *, int);
 bool		 same_entry(const struct loc *, const struct loc *);
 char		*backup_path(const struct loc *, const char *);
 int		 open_dest(struct ctx *, const struct loc *, mode_t, bool,

@@ -238,6 +238,33 @@ quote(const char *s)
 	return quote_slot(0, s, Q_SHELL);
 }
 
+/*
+ * gnulib's shell_escape_quoting_style (quotef): a name that a shell
+ * takes as it is stays bare; any other is quoted as quote() quotes it.
+ */
+const char *
+quotef(const char *s)
+{
+	size_t left = strlen(s), i, n;
+	unsigned char c;
+	bool printable;
+
+	if (left == 0 || (left == 1 && (s[0] == '{' || s[0] == '}')) ||
+	    s[0] == '#' || s[0] == '~')
+		return quote(s);
+	for (i = 0; i < left; i += n) {
+		c = (unsigned char)s[i];
+		n = 1;
+		if (c >= 0x80) {
+			if ((n = char_at(s + i, left - i, &printable)) == 0 ||
+			    !printable)
+				return quote(s);
+		} else if (!isalnum(c) && strchr("%+,-./:]_{}#~", c) == NULL)
+			return quote(s);
+	}
+	return s;
+}
+
 const char *
 quote_arg_n(int slot, const char *s)
 {

@@ -8,6 +8,7 @@
 
 const char	*quote(const char *);
 const char	*quote_n(int, const char *);
+const char	*quotef(const char *);
 const char	*quote_arg(const char *);
 const char	*quote_arg_n(int, const char *);
 void		 diag(int, const char *, ...)

@@ -58,15 +58,18 @@ meta_chmod(const struct loc *d, int fd, mode_t mode)
 	return 0;
 }
 
+/* cp words a failure on a --parents directory (re_protect) its way. */
 static int
-keep_times(const struct loc *d, int fd, const struct stat *st)
+keep_times(const struct loc *d, int fd, const struct stat *st, int flags)
 {
 	const struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	int rc = fd != -1 ? futimens(fd, ts) :
-	    utimensat(d->dirfd, d->name, ts, AT_SYMLINK_NOFOLLOW);
+	    utimensat(d->dirfd, d->name, ts, flags & META_PARENT ? 0 :
+	    AT_SYMLINK_NOFOLLOW);
 
 	if (rc == -1) {
-		diag(errno, "preserving times for %s", quote(d->path));
+		diag(errno, flags & META_PARENT ? "failed to preserve times"
+		    " for %s" : "preserving times for %s", quote(d->path));
 		return -1;
 	}
 	return 0;
@@ -108,7 +111,7 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
 
 	if (!c->o->keep_times && !c->o->keep_owner && !c->o->keep_mode)
 		return 0;
-	if (c->o->keep_times && keep_times(d, fd, st) == -1)
+	if (c->o->keep_times && keep_times(d, fd, st, flags) == -1)
 		rc = -1;
 	if (flags & META_TIMES)
 		return rc;

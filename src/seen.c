@@ -1,14 +1,16 @@
 /*
  * seen: the files a run met and made, by device and inode, as cp keeps
  * them: where a source with several links was copied first (to link the
- * others to it), the directories the run created (so that it does not
- * copy a directory into itself forever), and, when there are several
+ * others to it), where command-line directories went and the first
+ * directory made for each (so that a directory is not copied into
+ * itself forever, as cp), the symlinks made, and, when there are several
  * command-line sources, each of them and what it became (so that a
  * source named twice is copied once and a file just made is not
  * overwritten by the next operand).
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +26,7 @@
 
 enum set {
 	SET_SOURCE,		/* a source file -> its first copy */
-	SET_MADE_DIR,		/* a directory this run created */
+	SET_MADE_LINK,		/* a symlink this run created */
 	SET_TOP_SOURCE,		/* a command-line source, by name too */
 	SET_TOP_DEST		/* what one became, by name too */
 };
@@ -129,7 +131,7 @@ top_key(struct inode *k, enum set set, const struct loc *l,
 	struct stat dir;
 	size_t len;
 
-	if (entry_dir(l, &dir) == -1)
+	if (entry_dir(l, &dir, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	len = strcspn(last_component(l->name), "/");
 	if (len >= NAME_MAX + 1)
@@ -184,18 +186,21 @@ seen_forget(struct seen *s, const struct stat *st)
 	free(n);
 }
 
+/* A symlink this run made, with several sources, to copy through none. */
 void
-seen_made(struct seen *s, dev_t dev, ino_t ino)
+seen_link_made(struct seen *s, const struct stat *st)
 {
-	struct inode k = { .set = SET_MADE_DIR, .dev = dev, .ino = ino };
+	struct inode k = { .set = SET_MADE_LINK, .dev = st->st_dev,
+	    .ino = st->st_ino };
 
 	add(s, &k);
 }
 
 bool
-seen_was_made(struct seen *s, dev_t dev, ino_t ino)
+seen_link_was_made(struct seen *s, const struct stat *st)
 {
-	struct inode k = { .set = SET_MADE_DIR, .dev = dev, .ino = ino };
+	struct inode k = { .set = SET_MADE_LINK, .dev = st->st_dev,
+	    .ino = st->st_ino };
 
 	return find(s, &k) != NULL;
 }

@@ -163,6 +163,17 @@ synced(const struct ctx *c, const struct loc *d, int rc)
 	return rc;
 }
 
+/* A symlink made at d: noted, when a later operand could meet it. */
+static void
+note_symlink(struct ctx *c, const struct loc *d)
+{
+	struct stat lst;
+
+	if (c->many && fstatat(d->dirfd, d->name, &lst,
+	    AT_SYMLINK_NOFOLLOW) == 0)
+		seen_link_made(c->seen, &lst);
+}
+
 static int
 copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
     const struct loc *d)
@@ -190,8 +201,11 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (atomic_make(d, c->o->force, make_symlink_at, target) == -1) {
 		diag(errno, "cannot create symbolic link %s", quote(d->path));
 		rc = -1;
-	} else if (meta_preserve(c, d, -1, sst, 0, NULL) == -1)
-		rc = -1;
+	} else {
+		note_symlink(c, d);
+		if (meta_preserve(c, d, -1, sst, 0, NULL) == -1)
+			rc = -1;
+	}
 	free(target);
 	return synced(c, d, rc);
 }
@@ -374,7 +388,15 @@ dir_dest(struct ctx *c, const struct loc *s, const struct loc *d,
 		return -1;
 	}
 	if (!have_dst) {
-		seen_made(c->seen, dst->st_dev, dst->st_ino);
+		/*
+		 * As cp, the first directory made for a command-line source
+		 * is noted, so that meeting it in that source is copying a
+		 * directory into itself (dir_seen).
+		 */
+		if (!c->made_dir) {
+			(void)seen_source(c->seen, dst, d->path);
+			c->made_dir = true;
+		}
 		/* acl_drop_default says why; cp keeps it without -p. */
 		if (c->o->keep_mode && !d->plain)
 			acl_drop_default(dfd);
@@ -399,11 +421,6 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	struct stat dst;
 	int sfd, dfd, rc = 0, one;
 
-	if (seen_was_made(c->seen, sst->st_dev, sst->st_ino)) {
-		diag(0, "cannot copy a directory, %s, into itself, %s",
-		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
-		return COPY_INTO_SELF;
-	}
 	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst)) == -1)
 		return -1;
 	p.made = dst.st_mode & 07777;
@@ -500,7 +517,7 @@ make_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 		    (here.st_dev != there.st_dev ||
 		    here.st_ino != there.st_ino)) {
 			diag(0, "%s: can make relative symbolic links only in"
-			    " current directory", d->path);
+			    " current directory", quotef(d->path));
 			free(dir);
 			return -1;
 		}
@@ -512,6 +529,7 @@ make_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return -1;
 	}
+	note_symlink(c, d);
 	return synced(c, d, meta_preserve(c, d, -1, sst, META_TIMES, NULL));
 }
 
@@ -588,15 +606,22 @@ named_twice(struct ctx *c, const struct loc *s, const struct stat *sst)
 	return true;
 }
 
-/* ... and never copies through a symlink an earlier operand made. */
+/*
+ * ... and never copies through a symlink an earlier operand made.  cp
+ * checks the command-line names only; a symlink made inside a tree can
+ * lead outside the destination just as well (zcp -r p1/a p2/a t, with
+ * p1/a/x a link to ../../out and p2/a/x a file), so zcp checks them all.
+ */
 static bool
-through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
+through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d,
+    bool cmdline)
 {
 	struct stat lst;
 
 	if (c->o->backup != BACKUP_NONE || fstatat(d->dirfd, d->name, &lst,
 	    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(lst.st_mode) ||
-	    !seen_top_was_made(c->seen, d, &lst))
+	    !(seen_link_was_made(c->seen, &lst) ||
+	    (cmdline && seen_top_was_made(c->seen, d, &lst))))
 		return false;
 	diag(0, "will not copy %s through just-created symlink %s",
 	    quote_n(0, s->path), quote_n(1, d->path));
@@ -604,23 +629,32 @@ through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d)
 }
 
 /*
- * A directory copied before in this run, as cp checks it: a command-line
- * directory is noted with where it goes, and meeting it again (named
- * twice, or inside another operand) is a warning when it would go to
- * the same place, fine when symlinks led there (-L, -H), and otherwise
- * a refusal, since that copy would be a hard link to a directory.
+ * A directory copied before in this run, as cp checks it.  A command-line
+ * directory is noted with where it goes, and so is the first directory
+ * made for each command-line source.  Meeting one again is copying a
+ * directory into itself when it is that very directory entry (cp stops
+ * copying that source there), a warning when it would go to the same
+ * place (named twice), fine when symlinks led there (-L, -H), and
+ * otherwise a refusal: that copy would be a hard link to a directory.
  */
-static enum verdict
-dir_seen(struct ctx *c, const struct stat *sst, const struct loc *d,
-    bool cmdline)
+static int
+dir_seen(struct ctx *c, const struct loc *s, const struct stat *sst,
+    const struct loc *d, bool cmdline)
 {
 	const char *earlier = cmdline ? seen_source(c->seen, sst, d->path) :
 	    seen_copy_of(c->seen, sst);
-	struct loc el;
+	struct loc el, sl;
 
 	if (earlier == NULL)
 		return PROCEED;
 	el = LOC_CWD(earlier);
+	/* By the source's whole name, as cp: through "lnk/" is elsewhere. */
+	sl = LOC_CWD(s->path);
+	if (same_entry(&sl, &el)) {
+		diag(0, "cannot copy a directory, %s, into itself, %s",
+		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
+		return COPY_INTO_SELF;
+	}
 	if (same_entry(d, &el)) {
 		diag(0, "warning: source directory %s specified more than"
 		    " once", quote(c->top_src));
@@ -691,7 +725,7 @@ before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
 			free(e->backup);
 			return FAIL;
 		}
-	if (cmdline && c->many && through_new_symlink(c, s, d)) {
+	if (c->many && through_new_symlink(c, s, d, cmdline)) {
 		free(e->backup);
 		return FAIL;
 	}
@@ -749,13 +783,15 @@ copy_entry(struct ctx *c, const struct loc *s, const struct loc *to,
 		return 0;
 	}
 	if (S_ISDIR(sst.st_mode)) {
-		switch (dir_seen(c, &sst, d, cmdline)) {
+		switch (rc = dir_seen(c, s, &sst, d, cmdline)) {
 		case PROCEED:
 			break;
+		case SKIP:
+			return 0;
 		case FAIL:
 			return -1;
 		default:
-			return 0;
+			return rc;
 		}
 	} else
 		earlier = earlier_link(c, &sst, d, cmdline, &noted);

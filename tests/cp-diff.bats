@@ -1237,3 +1237,144 @@ rc=1"
 	assert_equal "$(cat "$W/d/g.~1~")" precious
 	assert_equal "$(cat "$W/d/g")" current
 }
+
+# ---- found by trying to break it: operands and paths -------------------
+
+# pdir: d/ with a subdirectory, s/ with modes to carry, t/ to copy into.
+fx_pdir() {
+	mkdir -p d/sub s/sub s/p s/a t
+	printf 'x\n' > d/sub/f
+	printf 'y\n' > d/g
+	printf 'f\n' > s/sub/f
+	printf 'g\n' > s/p/g
+	printf 'a\n' > s/a/f
+	printf 'f\n' > f
+	chmod 1777 s/sub
+	chmod 0700 s/p
+	chmod 0550 s/a
+}
+
+@test "--parents: a directory source with a trailing slash" {
+	diffcase pdir -- -rv --parents d/ t
+}
+
+@test "--parents: a file named with a trailing slash is not a directory" {
+	diffcase pdir -- -rv --parents f/ t
+}
+
+@test "--parents: the sticky bit of a directory made on the way" {
+	diffcase pdir -- -rv --parents s/sub/f t
+}
+
+@test "--parents --no-preserve=mode: directories made on the way get 0777 less the umask" {
+	diffcase pdir -- -r --no-preserve=mode --parents s/p/g t
+}
+
+@test "--parents: a failure on the way leaves what was made as it is" {
+	diffcase pdir -- -r --parents s/a/b/f t
+}
+
+@test "--parents -a: directories already there are left alone" {
+	fx_pthere() { fx_pdir; mkdir -p t/s/p; chmod 0775 t/s; chmod 0711 t/s/p; }
+	diffcase pthere -- -a --parents s/p/g t
+}
+
+@test "--parents -a: the target itself never takes ./'s attributes" {
+	need_root_for "give t another owner"
+	fx_pdot() { fx_pdir; chown 1234:5678 t; chmod 0700 t; }
+	diffcase pdot -- -a --parents ./f t
+}
+
+@test "--parents: a file where a directory should be" {
+	fx_pfile() { fx_pdir; printf 'x\n' > t/s; }
+	diffcase pfile -- -r --parents s/sub/f t
+}
+
+@test "--parents: a dangling symlink where a directory should be" {
+	fx_pdang() { fx_pdir; ln -s nowhere t/s; }
+	diffcase pdang -- -r --parents s/sub/f t
+}
+
+@test "operands: a directory inside another operand: no hard link to a directory" {
+	fx_inside() { mkdir -p s/sub/deep d; printf 'x\n' > s/sub/deep/x; printf 'f\n' > s/sf; }
+	diffcase inside -- -rv s/sub s d
+}
+
+@test "operands: a directory again through a symlink (ls/)" {
+	fx_vialink() { mkdir -p s/sub d; printf 'f\n' > s/sf; ln -s s ls; }
+	diffcase vialink -- -rv s ls/ d
+}
+
+@test "same file: -b through a symlinked directory is not the same entry" {
+	fx_sdir() { mkdir s; printf 'f\n' > s/sf; ln -s s ls; }
+	diffcase sdir -- -vb s/sf ls/sf
+}
+
+@test "-s: the relative-symlink refusal quotes a name that needs it" {
+	fx_space() { mkdir t; printf 'f\n' > 'sp ace'; printf 'g\n' > plain; }
+	diffcase space -- -s 'sp ace' plain t
+}
+
+# ---- zcp only: never through a symlink this run made --------------------
+
+@test "through: --parents never writes through a symlink an earlier operand made" {
+	mkdir -p w/a w/t w/out out
+	ln -s ../../out w/a/x
+	printf 'evil\n' > out/keep
+	printf 'victim\n' > w/out/keep
+	cd w
+	run zcp -r --parents a/x a/x/keep t
+	assert_failure 1
+	assert_output "zcp: will not copy 'a/x/keep' through just-created symlink 't/a/x'"
+	assert_equal "$(cat out/keep)" victim
+}
+
+@test "through: .. after a symlink made earlier is refused too" {
+	mkdir -p w/s/sub w/t w/x
+	ln -s ../s w/x/ls
+	printf 'above\n' > ABOVE
+	cd w
+	run zcp -r --parents s x/ls x/ls/../../ABOVE t
+	assert_failure 1
+	assert_output "zcp: will not copy 'x/ls/../../ABOVE' through just-created symlink 't/x/ls'"
+	assert_file_not_exist ABOVE
+}
+
+@test "through: a symlink made inside one operand's tree is not written through by the next" {
+	mkdir -p p1/a p2/a t out
+	ln -s ../../out/keep p1/a/x
+	printf 'evil\n' > p2/a/x
+	printf 'victim\n' > out/keep
+	run zcp -r p1/a p2/a t
+	assert_failure 1
+	assert_output "zcp: will not copy 'p2/a/x' through just-created symlink 't/a/x'"
+	assert_equal "$(cat out/keep)" victim
+	# cp 9.1 writes through it (cp checks command-line names only).
+	mkdir t2
+	cp -r p1/a t2
+	cp -r p2/a t2
+	assert_equal "$(cat out/keep)" evil
+}
+
+@test "operands: -r / DIR copies nothing, as cp (in a chroot)" {
+	need_root_for "chroot"
+	command -v chroot >/dev/null && command -v ldd >/dev/null ||
+		skip "no chroot or ldd"
+	local root=$BATS_TEST_TMPDIR/root b l
+	mkdir -p "$root/bin" "$root/w"
+	for b in "$ZCP" "$(command -v cp)"; do
+		cp "$b" "$root/bin/"
+		for l in $(ldd "$b" | grep -o '/[^ ]*'); do
+			mkdir -p "$root$(dirname "$l")"
+			cp -n "$l" "$root$l"
+		done
+	done
+	run timeout 20 chroot "$root" /bin/cp -rv / w
+	assert_failure 1
+	local want=$output
+	run timeout 20 chroot "$root" "/bin/${ZCP##*/}" -rv / w
+	assert_failure 1
+	assert_output "${want//\/bin\/cp:/zcp:}"
+	run ls -A "$root/w"
+	assert_output ''
+}
