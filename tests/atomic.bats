@@ -412,8 +412,8 @@ zf_stdin() {
 
 @test "atomic: as nobody, an unwritable destination is refused without -f, as by cp, replaced with -f" {
 	need_root
-	d=$(mktemp -d /tmp/zcp-atomic.XXXXXX)
-	chmod 755 "$d"
+	shared_tmpdir nobody
+	d=$SHARED_DIR
 	mkdata "$d/a" 1000
 	echo old > "$d/b"
 	chmod 444 "$d/b"
