@@ -140,6 +140,9 @@ need_tmpfs() {
 
 diff_teardown() {
 	loopfs_cleanup
+	# Fixtures have read-only directories: as another user than root,
+	# bats could not remove them.
+	chmod -R u+rwX "$BATS_TEST_TMPDIR" 2>/dev/null || true
 }
 
 # ---- the tree listing ------------------------------------------------------
