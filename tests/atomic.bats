@@ -112,6 +112,7 @@ st() {
 }
 
 @test "atomic: the existing file's mode and group carry over, as cp's write-through keeps them" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root (chgrp to another group)"
 	mkdata a 1000
 	chmod 600 a
 	echo old > b
@@ -412,8 +413,8 @@ zf_stdin() {
 
 @test "atomic: as nobody, an unwritable destination is refused without -f, as by cp, replaced with -f" {
 	need_root
-	d=$(mktemp -d /tmp/zcp-atomic.XXXXXX)
-	chmod 755 "$d"
+	shared_tmpdir nobody
+	d=$SHARED_DIR
 	mkdata "$d/a" 1000
 	echo old > "$d/b"
 	chmod 444 "$d/b"

@@ -33,6 +33,12 @@ if [ -n "$real_strace" ] && [ -n "${BATS_TEST_TMPDIR:-}" ] &&
 	PATH=$BATS_TEST_TMPDIR/bin:$PATH
 fi
 
+# tmux's server and socket: this test's own, not the user's default server.
+if [ -n "${BATS_TEST_TMPDIR:-}" ]; then
+	export TMUX_TMPDIR=$BATS_TEST_TMPDIR
+	unset TMUX
+fi
+
 # mkdata FILE SIZE: SIZE bytes of incompressible data (SIZE as for head -c).
 mkdata() { head -c "$2" /dev/urandom > "$1"; }
 
@@ -51,6 +57,22 @@ with_faults() {
 # need_root: skip unless running as root (loop mounts, chattr, ...).
 need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (loop mounts)"
+}
+
+# shared_tmpdir NAME: make SHARED_DIR=$BATS_TEST_TMPDIR/NAME (mode 0755),
+# a directory uid 65534 can reach, for tests that run zcp as another user.
+# bats makes its own directories private: each one from BATS_TEST_TMPDIR
+# up to BATS_RUN_TMPDIR gets search permission for others (o+x, no
+# listing).  Skips, saying why, when a directory above those is closed.
+shared_tmpdir() {
+	local p=$BATS_TEST_TMPDIR
+	SHARED_DIR=$BATS_TEST_TMPDIR/$1
+	mkdir -m 0755 "$SHARED_DIR" || return 1
+	while chmod o+x "$p" && [ "$p" != "${BATS_RUN_TMPDIR:-}" ]; do
+		case $p in "${BATS_RUN_TMPDIR:-/nowhere}"/*) p=${p%/*} ;; *) break ;; esac
+	done
+	setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$SHARED_DIR" ||
+		skip "uid 65534 cannot reach $SHARED_DIR (a directory above bats' is closed to others)"
 }
 
 # loopfs TYPE SIZE DIR: mount a fresh TYPE filesystem of SIZE on DIR from

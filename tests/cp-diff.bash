@@ -156,14 +156,10 @@ need_tmpfs() {
 }
 
 diff_teardown() {
-	local d
 	loopfs_cleanup
-	if [ -f "$BATS_TEST_TMPDIR/.rmdirs" ]; then
-		while read -r d; do
-			case $d in /tmp/cp-diff.*) rm -rf "$d" ;; esac
-		done < "$BATS_TEST_TMPDIR/.rmdirs"
-		rm -f "$BATS_TEST_TMPDIR/.rmdirs"
-	fi
+	# Fixtures have read-only directories: as another user than root,
+	# bats could not remove them.
+	chmod -R u+rwX "$BATS_TEST_TMPDIR" 2>/dev/null || true
 }
 
 # ---- the tree listing ------------------------------------------------------
@@ -312,10 +308,9 @@ diffcase() {
 
 	if [ -n "$user" ]; then
 		need_user
-		# BATS_TEST_TMPDIR's parents are private to root
-		W=$(mktemp -d /tmp/cp-diff.XXXXXX)
-		echo "$W" >> "$BATS_TEST_TMPDIR/.rmdirs"
-		chmod 0755 "$W"
+		rm -rf "$BATS_TEST_TMPDIR/wu"
+		shared_tmpdir wu
+		W=$SHARED_DIR
 		prefix=($DIFF_UNPRIV)
 	else
 		W=$BATS_TEST_TMPDIR/w

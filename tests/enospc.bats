@@ -137,13 +137,13 @@ no_temp() {
 }
 
 @test "per-user limit: as nobody, ext4's root reserve gives ENOSPC while blocks are free" {
-	# Somewhere nobody can reach: not under the test's own directory.
-	M=$(mktemp -d /tmp/zcp-enospc-m.XXXXXX)
-	chmod 755 "$M"
+	need_root
+	# Somewhere nobody can reach.
+	shared_tmpdir m
 	small_ext4 50
 	chmod 1777 "$M"
-	src=$(mktemp -d /tmp/zcp-enospc.XXXXXX)
-	chmod 755 "$src"
+	shared_tmpdir src
+	src=$SHARED_DIR
 	mkdata "$src/big" 12M
 	chmod 644 "$src/big"
 	run $UNPRIV "$ZCP" --atomic "$src/big" "$M/big"

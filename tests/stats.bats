@@ -212,16 +212,21 @@ jqr() { jq -r "$1" stats.json; }
 
 @test "stats: a fallback names the errno: copy_file_range across filesystems (EXDEV) then sendfile" {
 	need_strace; need_jq
-	[ -d /dev/shm ] && [ "$(stat -f -c %T /dev/shm)" != "$(stat -f -c %T .)" ] ||
-		skip "needs /dev/shm on another filesystem type than $PWD"
-	local shm
-	shm=$(mktemp -d /dev/shm/zcp-stats.XXXXXX)
+	# A tmpfs of this test's own: another filesystem type than $PWD's.
+	need_root
+	local shm=$BATS_TEST_TMPDIR/shm
+	mkdir "$shm"
+	mount -t tmpfs -o size=16m zcp-stats "$shm" 2>/dev/null ||
+		skip "cannot mount a tmpfs here"
+	echo "$shm" >> "$BATS_TEST_TMPDIR/.mounts"
+	[ "$(stat -f -c %T "$shm")" != "$(stat -f -c %T .)" ] ||
+		skip "needs $PWD on another filesystem type than tmpfs"
 	mkdata "$shm/src" $SIZE
 	ln -s "$shm/src" src
 	strace -f -c -o sc.txt -e trace=copy_file_range,sendfile \
 	    -P "$shm/src" -P "$PWD/dst" "$ZCP" --stats=json src dst 2> stats.json
 	cmp src dst
-	rm -rf "$shm"
+	# (teardown unmounts the tmpfs)
 	assert_equal "$(jqr '[.fallbacks[] | select(.method == "copy_file_range")][0] | "\(.to) \(.errno) \(.count)"')" \
 	    "sendfile EXDEV 1"
 	# strace's errors column for it: the one refusal.
