@@ -93,22 +93,33 @@ st() {
 }
 
 @test "atomic: while the data flows, the name shows the old file, then the whole new one" {
+	local i
 	mkdata a 200000
 	echo old > b
-	{ head -c 100000 a; sleep 2; tail -c +100001 a; } | zcp --atomic - b &
+	# The producer holds the second half back until told (go.*), so a
+	# slow start (valgrind) cannot let the whole file through first.
+	{ head -c 100000 a; until [ -e go.b ]; do sleep 0.05; done
+	  tail -c +100001 a; } | zcp --atomic - b &
 	pid=$!
 	sleep 1
 	[ "$(cat b)" = old ] || fail "the name showed $(wc -c < b) bytes mid-copy"
+	touch go.b
 	wait "$pid"
 	cmp a b
 	no_temp
 	# Without --atomic the name shows the half copy.
 	echo old > c
-	{ head -c 100000 a; sleep 2; tail -c +100001 a; } | zcp - c &
+	{ head -c 100000 a; until [ -e go.c ]; do sleep 0.05; done
+	  tail -c +100001 a; } | zcp - c &
 	pid=$!
-	sleep 1
-	[ "$(stat -c %s c)" -eq 100000 ]
+	for i in $(seq 200); do
+		[ "$(stat -c %s c)" -eq 100000 ] && break
+		sleep 0.1
+	done
+	[ "$(stat -c %s c)" -eq 100000 ] || fail "c never held the half copy"
+	touch go.c
 	wait "$pid"
+	cmp a c
 }
 
 @test "atomic: the existing file's mode and group carry over, as cp's write-through keeps them" {
