@@ -190,7 +190,6 @@ int	 sync_file(int, const char *);
 int	 sync_parent(const struct loc *);
 
 /* backup.c */
-int	 backup_parse(const char *, const char *, enum backup *);
 #define BACKUP_NOREPLACE	1	/* a numbered name: never replace */
 #define BACKUP_CUT		2	/* cut to fit NAME_MAX */
 

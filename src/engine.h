@@ -44,8 +44,4 @@ int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 
-const char	*method_name(enum method_id);
-int		 method_lookup(const char *);
-size_t		 method_list(char *, size_t, const char *);
-
 #endif

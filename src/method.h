@@ -15,18 +15,9 @@
 #include <stddef.h>
 
 #include "fdinfo.h"
+#include "methods.h"
 
 #define XFER_TO_EOF	((off_t)-1)
-
-enum method_id {
-	M_REFLINK,
-	M_COPY_FILE_RANGE,
-	M_SENDFILE,
-	M_SPLICE,
-	M_READWRITE,
-	M_NMETHODS,
-	M_END = M_NMETHODS
-};
 
 enum mstatus {
 	M_DONE,			/* the source ended, or len bytes moved */
@@ -79,8 +70,24 @@ struct xfer {
 	const struct xtick *tick;	/* or NULL */
 };
 
+/*
+ * What the engine needs to know of a method beyond its name, so that it
+ * never asks which method it is (methods.c's table holds the rows).
+ */
+#define METHOD_CLONES		0x01	/* shares the source's extents, whole
+					 * files only: --reflink's method */
+#define METHOD_MAY_CLONE	0x02	/* may share extents where the
+					 * filesystem can (--reflink=never) */
+#define METHOD_KEEPS_HOLES	0x04	/* keeps a source's holes by itself
+					 * (--sparse=never rules it out) */
+#define METHOD_MAKES_HOLES	0x08	/* can turn zeros into holes
+					 * (--sparse=always needs it) */
+#define METHOD_SHARES_PAGES	0x10	/* from a file, hands the reader
+					 * page-cache pages, not a copy */
+
 struct method {
 	const char	*name;
+	unsigned	 caps;		/* METHOD_* */
 	/* Why the method cannot serve this pair at all, or NULL. */
 	const char	*(*unfit)(const struct xfer *);
 	void		 (*copy)(struct xfer *, struct mresult *);

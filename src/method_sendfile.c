@@ -25,6 +25,7 @@ sendfile_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_sendfile = {
 	.name = "sendfile",
+	.caps = METHOD_SHARES_PAGES,
 	.unfit = NULL,
 	.copy = sendfile_copy,
 };

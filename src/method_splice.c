@@ -211,6 +211,7 @@ splice_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_splice = {
 	.name = "splice",
+	.caps = METHOD_SHARES_PAGES,
 	.unfit = NULL,
 	.copy = splice_copy,
 };

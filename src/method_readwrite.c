@@ -168,6 +168,7 @@ rw_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_readwrite = {
 	.name = "readwrite",
+	.caps = METHOD_MAKES_HOLES,
 	.unfit = NULL,
 	.copy = rw_copy,
 };

@@ -22,6 +22,7 @@ cfr_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_copy_file_range = {
 	.name = "copy_file_range",
+	.caps = METHOD_MAY_CLONE | METHOD_KEEPS_HOLES,
 	.unfit = NULL,
 	.copy = cfr_copy,
 };
