@@ -13,9 +13,12 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "method.h"
 #include "probe.h"
 #include "sig.h"
 #include "sparse.h"
+#include "stats.h"
+#include "trace.h"
 
 /* Most bytes one call asks for; the kernel caps it lower anyway. */
 #define XFER_CHUNK	((off_t)1 << 30)

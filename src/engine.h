@@ -9,8 +9,9 @@
 #include <stddef.h>
 
 #include "fdinfo.h"
-#include "method.h"
-#include "report.h"
+
+struct stats;
+struct xtick;
 
 enum reflink_mode {
 	REFLINK_AUTO,

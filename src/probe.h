@@ -7,7 +7,7 @@
 #define ZCP_PROBE_H
 
 #include "fdinfo.h"
-#include "method.h"
+#include "methods.h"
 
 struct probes;
 

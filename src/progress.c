@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "engine.h"
+#include "method.h"
 #include "progress.h"
-#include "report.h"
 #include "sig.h"
+#include "stats.h"
 
 #define TTY_INTERVAL	0.2		/* seconds between redraws */
 #define LOG_INTERVAL	2.0		/* between lines off a terminal */

@@ -21,6 +21,7 @@
 #include "options.h"
 #include "progress.h"
 #include "sig.h"
+#include "stats.h"
 #include "tally.h"
 
 /* What --stats and --progress need from the start of the run. */
