@@ -80,8 +80,8 @@ struct lastfail {
 
 struct engine {
 	struct engine_conf	 conf;
-	struct xio		 io;
-	struct probes		*probes;
+	struct scratch		 scratch;
+	struct remembered		*probes;
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
@@ -150,14 +150,14 @@ engine_new(const struct engine_conf *conf)
 
 	if (e == NULL)
 		return NULL;
-	if ((e->probes = probes_new()) == NULL) {
+	if ((e->probes = remembered_new()) == NULL) {
 		free(e);
 		return NULL;
 	}
 	e->conf = *conf;
-	e->io.pipefd[0] = e->io.pipefd[1] = -1;
-	e->io.pipe_size = conf->pipe_size;
-	e->io.bufsize = RW_BUFSIZE;
+	e->scratch.pipefd[0] = e->scratch.pipefd[1] = -1;
+	e->scratch.pipe_size = conf->pipe_size;
+	e->scratch.bufsize = RW_BUFSIZE;
 	e->forced[0] = conf->reflink == REFLINK_ALWAYS ?
 	    method_with(METHOD_CLONES) : conf->method >= 0 ?
 	    (enum method_id)conf->method : M_END;
@@ -170,12 +170,12 @@ engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
-	if (e->io.pipefd[0] != -1) {
-		(void)close(e->io.pipefd[0]);
-		(void)close(e->io.pipefd[1]);
+	if (e->scratch.pipefd[0] != -1) {
+		(void)close(e->scratch.pipefd[0]);
+		(void)close(e->scratch.pipefd[1]);
 	}
-	free(e->io.buf);
-	probes_free(e->probes);
+	free(e->scratch.buf);
+	remembered_free(e->probes);
 	free(e);
 }
 
@@ -228,7 +228,7 @@ maybe_more(struct engine *e, const struct fdinfo *s)
 		return false;
 	if (s->st.st_size > s->offset)
 		return true;
-	return fs_size_unreliable(probes_fsmagic(e->probes, s));
+	return fs_size_unreliable(remembered_fsmagic(e->probes, s));
 }
 
 /*
@@ -252,9 +252,9 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 	if (!(caps & (METHOD_CLONES | METHOD_MAKES_HOLES)) && x->punch)
 		return "--sparse=always: only read/write turns zeros into holes";
 	if ((caps & METHOD_MAY_CLONE) && e->conf.reflink == REFLINK_NEVER &&
-	    fs_may_clone(probes_fsmagic(e->probes, x->dst)))
+	    fs_may_clone(remembered_fsmagic(e->probes, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
-	if ((err = probes_lookup(e->probes, m, x->src, x->dst, call)) != 0) {
+	if ((err = remembered_refusal(e->probes, m, x->src, x->dst, call)) != 0) {
 		*remembered = err;
 		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
 		    " %s before", errno_name(err), err == ENOSYS ? "process" :
@@ -290,7 +290,7 @@ shares_pages(struct engine *e, enum method_id m, const struct xfer *x,
 	return (method_caps(m) & METHOD_SHARES_PAGES) && r->bytes > 0 &&
 	    x->src->kind == FD_REGULAR && !x->src->direct &&
 	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET) &&
-	    !fs_pseudo(probes_fsmagic(e->probes, x->src));
+	    !fs_pseudo(remembered_fsmagic(e->probes, x->src));
 }
 
 static bool
@@ -379,7 +379,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if (x->len != XFER_TO_EOF)
 		x->len -= r.bytes;
 	if (r.status == M_UNSUPPORTED) {
-		if (r.bytes == 0 && probes_remember(e->probes, m, x->src,
+		if (r.bytes == 0 && remember_refusal(e->probes, m, x->src,
 		    x->dst, r.err, r.call))
 			note = r.err == ENOSYS ? "disabled for this process" :
 			    "remembered for this device pair";
@@ -554,16 +554,16 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 {
 	struct xfer x = {
 		.src = src, .dst = dst, .len = XFER_TO_EOF,
-		.chunk = e->conf.tick != NULL ? TICK_CHUNK : XFER_CHUNK,
-		.io = &e->io, .tick = e->conf.tick,
+		.chunk = e->conf.watch != NULL ? TICK_CHUNK : XFER_CHUNK,
+		.scratch = &e->scratch, .watch = e->conf.watch,
 	};
 	const enum method_id *chain = chain_for(e, src, dst);
 	int rc;
 
 	*moved = 0;
 	e->stats.pairs++;
-	if (x.tick != NULL)
-		x.tick->pair(x.tick->arg, src);
+	if (x.watch != NULL)
+		x.watch->pair(x.watch->arg, src);
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)

@@ -11,7 +11,7 @@
 #include "fdinfo.h"
 
 struct stats;
-struct xtick;
+struct watcher;
 
 enum reflink_mode {
 	REFLINK_AUTO,
@@ -31,7 +31,7 @@ struct engine_conf {
 	enum sparse_mode	 sparse;
 	size_t			 pipe_size;
 	bool			 trace;
-	const struct xtick	*tick;		/* --progress, or NULL */
+	const struct watcher	*watch;		/* --progress, or NULL */
 };
 
 struct engine;

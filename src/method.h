@@ -41,7 +41,7 @@ struct mresult {
 };
 
 /* What the engine lends its methods, kept across pairs. */
-struct xio {
+struct scratch {
 	int		 pipefd[2];	/* splice's intermediate pipe, or -1 */
 	size_t		 pipe_size;	/* capacity to ask for */
 	char		*buf;		/* read/write buffer */
@@ -53,7 +53,7 @@ struct xio {
  * before each pair, every method tells moved() after each call that
  * moved bytes.  NULL costs a comparison, no system call.
  */
-struct xtick {
+struct watcher {
 	void		 (*pair)(void *, const struct fdinfo *);
 	void		 (*moved)(void *, enum method_id, off_t);
 	void		*arg;
@@ -65,9 +65,9 @@ struct xfer {
 	off_t		 chunk;		/* most bytes one call may ask for */
 	bool		 maybe_more;	/* a 0 at the start may not mean EOF */
 	bool		 punch;		/* leave holes for runs of zeros */
-	struct xio	*io;
-	enum method_id	 method;	/* the one running, for tick */
-	const struct xtick *tick;	/* or NULL */
+	struct scratch	*scratch;
+	enum method_id	 method;	/* the one running, for watch */
+	const struct watcher *watch;	/* or NULL */
 };
 
 /*
@@ -103,8 +103,8 @@ extern const struct method method_readwrite;
 static inline void
 xfer_moved(const struct xfer *x, off_t n)
 {
-	if (x->tick != NULL && n > 0)
-		x->tick->moved(x->tick->arg, x->method, n);
+	if (x->watch != NULL && n > 0)
+		x->watch->moved(x->watch->arg, x->method, n);
 }
 
 /* One data call of a method: at most want bytes; -1 with errno set. */
@@ -121,7 +121,7 @@ int	 xfer_wait(const struct xfer *, enum mside);
 bool	 xfer_retry(int);
 bool	 xfer_retry_taken(int);
 void	 mresult_fail(struct mresult *, int, const char *, enum mside);
-char	*xio_buffer(struct xio *);
+char	*scratch_buffer(struct scratch *);
 size_t	 write_all(const struct xfer *, const char *, size_t,
 	    struct mresult *);
 

@@ -125,7 +125,7 @@ rw_end(const struct xfer *x, struct mresult *r, off_t moved, bool hole)
 static void
 rw_copy(struct xfer *x, struct mresult *r)
 {
-	char *buf = xio_buffer(x->io);
+	char *buf = scratch_buffer(x->scratch);
 	off_t moved = 0;
 	size_t want, put;
 	bool hole = false;
@@ -143,8 +143,8 @@ rw_copy(struct xfer *x, struct mresult *r)
 		}
 		want = xfer_want(x, moved);
 		r->calls++;
-		n = read(x->src->fd, buf, want < x->io->bufsize ? want :
-		    x->io->bufsize);
+		n = read(x->src->fd, buf, want < x->scratch->bufsize ? want :
+		    x->scratch->bufsize);
 		if (n == 0)
 			break;
 		if (n == -1) {

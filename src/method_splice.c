@@ -33,7 +33,7 @@ splice_call(struct xfer *x, size_t want)
 }
 
 static void
-pipe_close(struct xio *io)
+pipe_close(struct scratch *io)
 {
 	if (io->pipefd[0] == -1)
 		return;
@@ -44,7 +44,7 @@ pipe_close(struct xio *io)
 
 /* The intermediate pipe lives as long as the engine: one per process. */
 static int
-pipe_open(struct xio *io)
+pipe_open(struct scratch *io)
 {
 	if (io->pipefd[0] != -1)
 		return 0;
@@ -65,7 +65,7 @@ pipe_open(struct xio *io)
 static int
 pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 {
-	char *buf = xio_buffer(x->io);
+	char *buf = scratch_buffer(x->scratch);
 	size_t put, want;
 	ssize_t n;
 
@@ -75,9 +75,9 @@ pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 		return -1;
 	}
 	while (len > 0) {
-		want = len < x->io->bufsize ? len : x->io->bufsize;
+		want = len < x->scratch->bufsize ? len : x->scratch->bufsize;
 		r->calls++;
-		n = read(x->io->pipefd[0], buf, want);
+		n = read(x->scratch->pipefd[0], buf, want);
 		if (n == -1 && xfer_retry_taken(errno))
 			continue;
 		if (n <= 0) {
@@ -109,7 +109,7 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 
 	while (inpipe > 0) {
 		r->calls++;
-		n = splice(x->io->pipefd[0], NULL, x->dst->fd, NULL, inpipe,
+		n = splice(x->scratch->pipefd[0], NULL, x->dst->fd, NULL, inpipe,
 		    SPLICE_F_MOVE);
 		if (n > 0) {
 			inpipe -= (size_t)n;
@@ -129,7 +129,7 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 				return -1;
 			r->status = M_ERROR;
 		}
-		pipe_close(x->io);
+		pipe_close(x->scratch);
 		return -1;
 	}
 	return 0;
@@ -141,7 +141,7 @@ splice_via_pipe(struct xfer *x, struct mresult *r)
 	off_t moved = 0;
 	ssize_t n;
 
-	if (pipe_open(x->io) == -1) {
+	if (pipe_open(x->scratch) == -1) {
 		mresult_fail(r, errno, "pipe2", SIDE_BOTH);
 		r->status = M_UNSUPPORTED;
 		return;
@@ -154,7 +154,7 @@ splice_via_pipe(struct xfer *x, struct mresult *r)
 			return;
 		}
 		r->calls++;
-		n = splice(x->src->fd, NULL, x->io->pipefd[1], NULL,
+		n = splice(x->src->fd, NULL, x->scratch->pipefd[1], NULL,
 		    xfer_want(x, moved), SPLICE_F_MOVE);
 		if (n > 0) {
 			if (pipe_drain(x, (size_t)n, &moved, r) == -1) {

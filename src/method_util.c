@@ -129,7 +129,7 @@ mresult_fail(struct mresult *r, int err, const char *call, enum mside side)
 }
 
 char *
-xio_buffer(struct xio *io)
+scratch_buffer(struct scratch *io)
 {
 	if (io->buf == NULL)
 		io->buf = malloc(io->bufsize);

@@ -793,7 +793,7 @@ contradicts_sparse(const struct engine_conf *e)
 
 /* cp's checks after parsing, and its defaults that depend on others. */
 static int
-check(struct options *o, const struct pstate *ps)
+check_combinations(struct options *o, const struct pstate *ps)
 {
 	struct cpopts *cp = &o->cp;
 
@@ -921,7 +921,7 @@ options_scan(int argc, char **argv, struct options *o)
 	}
 	o->noperands = argc - optind;
 	o->operands = argv + optind;
-	return check(o, &ps);
+	return check_combinations(o, &ps);
 }
 
 /* As cp: --help and --version print and exit 0 where they stand. */
