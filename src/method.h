@@ -108,7 +108,15 @@ xfer_moved(const struct xfer *x, off_t n)
 }
 
 /* One data call of a method: at most want bytes; -1 with errno set. */
-typedef ssize_t	(*xfer_call_fn)(struct xfer *, size_t);
+typedef ssize_t	(*xfer_call_fn)(struct xfer *, void *, size_t);
+
+/* A data call as xfer_step makes it (method_util.c says the rules). */
+struct step {
+	xfer_call_fn	 call;
+	void		*arg;		/* handed to call */
+	enum mside	 wait;		/* the end EAGAIN may come from */
+	bool		 taken;		/* writes bytes already read */
+};
 
 /* Shared by the methods: method_util.c */
 void	 xfer_loop(struct xfer *, struct mresult *, xfer_call_fn,
@@ -121,8 +129,10 @@ int	 xfer_wait(const struct xfer *, enum mside);
 bool	 xfer_retry(int);
 bool	 xfer_retry_taken(int);
 void	 mresult_fail(struct mresult *, int, const char *, enum mside);
-char	*scratch_buffer(struct scratch *);
-size_t	 write_all(const struct xfer *, const char *, size_t,
+void	 mresult_error(struct mresult *, int, const char *, enum mside);
+ssize_t	 xfer_step(struct xfer *, const struct step *, size_t,
 	    struct mresult *);
+char	*scratch_buffer(struct scratch *);
+size_t	 write_all(struct xfer *, const char *, size_t, struct mresult *);
 
 #endif

@@ -9,8 +9,9 @@
 #include "method.h"
 
 static ssize_t
-cfr_call(struct xfer *x, size_t want)
+cfr_call(struct xfer *x, void *arg, size_t want)
 {
+	(void)arg;
 	return copy_file_range(x->src->fd, NULL, x->dst->fd, NULL, want, 0);
 }
 
