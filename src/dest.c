@@ -382,24 +382,25 @@ move_aside(void *arg, const char *backup, bool noreplace)
 	}
 }
 
-/* Move the destination aside to its backup name, e->backup. */
+/* Move the destination aside to its backup name, dt->backup. */
 static enum verdict
-back_up(struct copier *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, struct existing *e, bool atomic)
+back_up(struct dest *dt, struct copier *c, const struct loc *s,
+    const struct stat *sst)
 {
 	const struct cpopts *o = c->o;
-	struct aside a = { d, atomic, false };
+	const struct loc *d = &dt->loc;
+	struct aside a = { d, dt->atomic, false };
 
 	if (o->backup != BACKUP_NUMBERED && source_is_backup(c, s, sst, d)) {
 		diag(0, "backing up %s might destroy source;  %s not copied",
 		    quote_n(0, d->path), quote_n(1, s->path));
 		return FAIL;
 	}
-	e->backup = backup_move(d->dirfd, d->name, o->backup, o->suffix,
+	dt->backup = backup_move(d->dirfd, d->name, o->backup, o->suffix,
 	    move_aside, &a);
-	e->have_dst = a.linked;
+	dt->have_old = a.linked;
 	/* Gone meanwhile: there is nothing to back up, as for cp. */
-	if (e->backup != NULL || errno == ENOENT)
+	if (dt->backup != NULL || errno == ENOENT)
 		return PROCEED;
 	diag(errno, "cannot backup %s", quote(d->path));
 	return FAIL;
@@ -413,47 +414,44 @@ back_up(struct copier *c, const struct loc *s, const struct stat *sst,
  * under -P.  --atomic never writes through, so removes nothing.
  */
 static enum verdict
-make_way(struct copier *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const struct stat *dst, struct existing *e,
-    bool cmdline, bool atomic)
+make_way(struct dest *dt, struct copier *c, const struct loc *s,
+    const struct stat *sst)
 {
 	const struct cpopts *o = c->o;
 
-	if (S_ISDIR(dst->st_mode))
+	if (S_ISDIR(dt->old.st_mode))
 		return PROCEED;
 	if (o->backup != BACKUP_NONE && !dot_or_dotdot(last_component(s->path)))
-		return back_up(c, s, sst, d, e, atomic);
-	if (atomic || !(o->remove_dest || (!o->attr_only &&
-	    ((o->keep_links && dst->st_nlink > 1) ||
-	    (never_follows(c, cmdline) && !S_ISREG(sst->st_mode))))))
+		return back_up(dt, c, s, sst);
+	if (dt->atomic || !(o->remove_dest || (!o->attr_only &&
+	    ((o->keep_links && dt->old.st_nlink > 1) ||
+	    (never_follows(c, dt->cmdline) && !S_ISREG(sst->st_mode))))))
 		return PROCEED;
-	if (unlinkat(d->dirfd, d->name, 0) == -1 && errno != ENOENT) {
-		diag(errno, "cannot remove %s", quote(d->path));
+	if (unlinkat(dt->loc.dirfd, dt->loc.name, 0) == -1 && errno != ENOENT) {
+		diag(errno, "cannot remove %s", quote(dt->loc.path));
 		return FAIL;
 	}
 	if (o->verbose)
-		removed(d);
-	e->have_dst = false;
+		removed(&dt->loc);
+	dt->have_old = false;
 	return PROCEED;
 }
 
 /*
- * The destination exists: decide like cp whether to go on, skip it or
- * fail, and make the backup or remove the old file when going on needs
- * it.  e says what is there afterwards and the backup's name.
+ * Something is at the destination (dt->old): decide like cp whether to
+ * go on, skip it or fail, and make the backup or remove the old file
+ * when going on needs it.
  */
 enum verdict
-existing(struct copier *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const struct stat *dst, bool cmdline, bool atomic,
-    struct existing *e)
+dest_decide(struct dest *dt, struct copier *c, const struct loc *s,
+    const struct stat *sst)
 {
-	enum verdict v = may_replace(c, s, sst, d, dst, cmdline);
+	enum verdict v = may_replace(c, s, sst, &dt->loc, &dt->old,
+	    dt->cmdline);
 
-	e->have_dst = true;
-	e->backup = NULL;
 	if (v != PROCEED || S_ISDIR(sst->st_mode))
 		return v;
-	return make_way(c, s, sst, d, dst, e, cmdline, atomic);
+	return make_way(dt, c, s, sst);
 }
 
 /* The backup of the destination, as a path for messages. */
@@ -475,7 +473,7 @@ backup_path(const struct loc *d, const char *backup)
  * Returns the descriptor; *created says whether it is a new file, made
  * with mode (before the umask).
  */
-int
+static int
 open_dest(struct copier *c, const struct loc *d, mode_t mode, bool have_dst,
     bool *created)
 {
@@ -516,7 +514,7 @@ open_dest(struct copier *c, const struct loc *d, mode_t mode, bool have_dst,
 }
 
 /* A destination written in place: --sync, then close, then its name. */
-int
+static int
 finish_dest(const struct copier *c, const struct loc *d, int dfd, bool created,
     int rc)
 {
@@ -528,5 +526,78 @@ finish_dest(const struct copier *c, const struct loc *d, int dfd, bool created,
 	}
 	if (rc == 0 && created && c->o->sync && sync_parent(d) == -1)
 		rc = -1;
+	return rc;
+}
+
+/*
+ * Open the file to write: a new one made with mode (before the umask),
+ * the one there written through, or an --atomic temporary.  Returns 0,
+ * or -1 after the message.
+ */
+int
+dest_open(struct dest *dt, struct copier *c, mode_t mode)
+{
+	if (dt->atomic) {
+		dt->created = !dt->have_old;
+		dt->fd = atomic_open(&dt->at, c, &dt->loc, dt->have_old ?
+		    &dt->old : NULL, mode) == 0 ? dt->at.fd : -1;
+	} else
+		dt->fd = open_dest(c, &dt->loc, mode, dt->have_old ||
+		    dt->loc.loop, &dt->created);
+	return dt->fd == -1 ? -1 : 0;
+}
+
+/*
+ * Before the data: what the open file is (a file just made with O_EXCL,
+ * with mode, is known: empty, on its directory's device), that it is not
+ * the source si (named src), that a forced method does not refuse the
+ * pair, and only then emptied.  Returns 0, or -1 after the message.
+ */
+int
+dest_prepare(struct dest *dt, struct copier *c, struct fdinfo *si,
+    mode_t mode, const char *src)
+{
+	const struct loc *d = &dt->loc;
+	off_t size;
+
+	if (dt->created && d->dirdev != 0)
+		fdinfo_created(&dt->fi, dt->fd, d->path, d->dirdev, mode);
+	else if (fdinfo_classify(&dt->fi, dt->fd, d->path, true) == -1) {
+		diag(errno, "cannot fstat %s", quote(d->path));
+		return -1;
+	} else if (fdinfo_same_file(si, &dt->fi)) {
+		diag(0, "%s and %s are the same file", quote_n(0, src),
+		    quote_n(1, d->path));
+		return -1;
+	}
+	if (c->o->attr_only)
+		return 0;
+	size = dt->fi.st.st_size;
+	dt->fi.st.st_size = 0;
+	if (engine_check(c->engine, si, &dt->fi) == -1)
+		return -1;
+	if (dt->fi.kind == FD_REGULAR && size > 0 &&
+	    ftruncate(dt->fd, 0) == -1) {
+		diag(errno, "cannot open %s for writing", quote(d->path));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The end, rc saying how the copy went: publish or close, sync, and
+ * count the moved bytes as landed, or as dropped with a temporary.
+ * --attributes-only gave the engine no pair.  Returns the final rc.
+ */
+int
+dest_finish(struct dest *dt, struct copier *c, int rc, off_t moved)
+{
+	if (dt->atomic)
+		rc = atomic_publish(&dt->at, rc);
+	else
+		rc = finish_dest(c, &dt->loc, dt->fd, dt->created, rc);
+	if (!c->o->attr_only)
+		engine_landed(c->engine, moved, rc == 0 || !dt->atomic,
+		    rc == 0);
 	return rc;
 }

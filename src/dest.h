@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "cp.h"
+#include "fdinfo.h"
 
 enum verdict {
 	PROCEED,
@@ -16,10 +17,26 @@ enum verdict {
 	FAIL
 };
 
-/* What existing() left at the destination. */
-struct existing {
-	bool	 have_dst;	/* something is still there */
-	char	*backup;	/* the backup's name in d's directory, or NULL */
+/*
+ * A destination through its life.  What is there is looked at by the
+ * caller (tree.c or stdio.c, each by its rule) and judged by cp's rules
+ * (dest_decide: go on, skip, refuse; the backup; the removal).  A file
+ * written by name is then opened, in place or as an --atomic temporary
+ * (dest_open), made ready for the data (dest_prepare: not the source,
+ * not refused whole by a forced method, emptied), and finished:
+ * published or closed, synced, its bytes counted (dest_finish).
+ */
+struct dest {
+	struct loc	 loc;		/* where; .loop learnt on the way */
+	bool		 cmdline;	/* a command-line name */
+	bool		 have_old;	/* something is there: old */
+	struct stat	 old;
+	bool		 atomic;	/* written aside, published whole */
+	char		*backup;	/* the old file's backup name, or NULL */
+	int		 fd;		/* open: the file written */
+	bool		 created;	/* made now, so empty */
+	struct atomic	 at;
+	struct fdinfo	 fi;		/* as the engine sees it */
 };
 
 bool		 dereferences(const struct copier *, bool);
@@ -27,15 +44,14 @@ bool		 read_as_data(const struct copier *, mode_t);
 void		 removed(const struct loc *);
 void		 verbose(const struct copier *, const struct loc *,
 		    const struct loc *, const char *);
-enum verdict	 existing(struct copier *, const struct loc *,
-		    const struct stat *, const struct loc *,
-		    const struct stat *, bool, bool, struct existing *);
+enum verdict	 dest_decide(struct dest *, struct copier *,
+		    const struct loc *, const struct stat *);
+int		 dest_open(struct dest *, struct copier *, mode_t);
+int		 dest_prepare(struct dest *, struct copier *, struct fdinfo *,
+		    mode_t, const char *);
+int		 dest_finish(struct dest *, struct copier *, int, off_t);
 int		 entry_dir(const struct loc *, struct stat *, int);
 bool		 same_entry(const struct loc *, const struct loc *);
 char		*backup_path(const struct loc *, const char *);
-int		 open_dest(struct copier *, const struct loc *, mode_t, bool,
-		    bool *);
-int		 finish_dest(const struct copier *, const struct loc *, int, bool,
-		    int);
 
 #endif

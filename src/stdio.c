@@ -18,22 +18,14 @@
 #include "fdinfo.h"
 
 /*
- * Standard input or output as one end ("-"): the descriptor is used as
- * inherited, with its offset; the other end follows cp's rules.  cat's
- * rule stops "zcp f - >> f", which would only grow f.
+ * cat's rule for standard output: it stops "zcp f - >> f", which would
+ * only grow f.
  */
 static int
-stdio_same(const struct fdinfo *s, const struct fdinfo *d)
+stdout_same(const struct fdinfo *s, const struct fdinfo *d)
 {
-	if (!fdinfo_same_file(s, d))
-		return 0;
-	if (d->owned) {
-		diag(0, "%s and %s are the same file", quote_n(0, s->name),
-		    quote_n(1, d->name));
-		return -1;
-	}
-	if (s->kind == FD_REGULAR && d->kind == FD_REGULAR &&
-	    s->offset < s->st.st_size) {
+	if (fdinfo_same_file(s, d) && s->kind == FD_REGULAR &&
+	    d->kind == FD_REGULAR && s->offset < s->st.st_size) {
 		diag(0, "%s: input file is output file", s->name);
 		return -1;
 	}
@@ -93,27 +85,23 @@ fail:
 }
 
 /*
- * The named destination of "zcp - DEST": cp's rules for what is there.
- * With --atomic, at gets the temporary (at->fd is -1 otherwise).
+ * The named destination of "zcp - DEST", by cp's rules for what is
+ * there; then open.  Returns 0, 1 when skipped (-n, -u, -i), or -1.
  */
 static int
-stdio_dest(struct copier *c, const struct fdinfo *si, const char *name,
-    struct fdinfo *di, struct atomic *at, bool *created)
+stdio_dest(struct copier *c, const struct fdinfo *si, struct dest *dt)
 {
 	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
-	struct loc d = LOC_CWD(name);
-	struct existing e = { .have_dst = false };
-	bool atomic;
 	char *bpath;
-	struct stat dst;
 	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode : 0666;
-	int fd;
 
-	e.have_dst = fstatat(AT_FDCWD, name, &dst, c->o->backup !=
-	    BACKUP_NONE || c->o->remove_dest ? AT_SYMLINK_NOFOLLOW : 0) == 0;
-	atomic = atomic_applies(c, &d, e.have_dst ? &dst : NULL);
-	if (e.have_dst)
-		switch (existing(c, &s, &si->st, &d, &dst, true, atomic, &e)) {
+	dt->have_old = fstatat(AT_FDCWD, dt->loc.name, &dt->old,
+	    c->o->backup != BACKUP_NONE || c->o->remove_dest ?
+	    AT_SYMLINK_NOFOLLOW : 0) == 0;
+	dt->atomic = atomic_applies(c, &dt->loc, dt->have_old ? &dt->old :
+	    NULL);
+	if (dt->have_old)
+		switch (dest_decide(dt, c, &s, &si->st)) {
 		case SKIP:
 		case UPTODATE:
 			return 1;
@@ -122,43 +110,10 @@ stdio_dest(struct copier *c, const struct fdinfo *si, const char *name,
 		case PROCEED:
 			break;
 		}
-	bpath = backup_path(&d, e.backup);
-	verbose(c, &s, &d, bpath);
+	bpath = backup_path(&dt->loc, dt->backup);
+	verbose(c, &s, &dt->loc, bpath);
 	free(bpath);
-	free(e.backup);
-	mode = c->o->no_mode ? 0666 : mode & 0777;
-	if (atomic) {
-		*created = !e.have_dst;
-		fd = atomic_open(at, c, &d, e.have_dst ? &dst : NULL, mode) ==
-		    0 ? at->fd : -1;
-	} else
-		fd = open_dest(c, &d, mode, e.have_dst, created);
-	if (fd == -1)
-		return -1;
-	if (fdinfo_classify(di, fd, name, true) == -1) {
-		diag(errno, "cannot fstat %s", quote(name));
-		if (atomic)
-			atomic_discard(at);
-		else
-			close(fd);
-		return -1;
-	}
-	return 0;
-}
-
-/* The end of a copy to "-" or a named destination: publish, sync, close. */
-static int
-stdio_finish(struct copier *c, const struct fdinfo *di, struct atomic *at,
-    bool created, int rc)
-{
-	if (at->fd != -1)
-		return atomic_publish(at, rc);
-	if (di->owned)
-		return finish_dest(c, &LOC_CWD(di->name), di->fd, created, rc);
-	if (rc == 0 && c->o->sync && (di->kind == FD_REGULAR ||
-	    di->kind == FD_BLOCKDEV))
-		return sync_file(di->fd, di->name);
-	return rc;
+	return dest_open(dt, c, c->o->no_mode ? 0666 : mode & 0777);
 }
 
 /* Standard output as the destination, as inherited. */
@@ -184,52 +139,65 @@ stdio_stdout(struct copier *c, const char *src, const char *dst,
 }
 
 /*
- * Truncate a named destination only now that it is known not to be the
- * source, and not to be refused whole by a forced method.
- */
-static int
-stdio_prepare(struct copier *c, const struct fdinfo *si, struct fdinfo *di)
-{
-	off_t size = di->st.st_size;
-
-	if (stdio_same(si, di) == -1)
-		return -1;
-	if (c->o->attr_only || !di->owned || di->kind != FD_REGULAR)
-		return 0;
-	di->st.st_size = 0;
-	if (engine_check(c->engine, si, di) == -1)
-		return -1;
-	if (size > 0 && ftruncate(di->fd, 0) == -1) {
-		diag(errno, "cannot open %s for writing", quote(di->name));
-		return -1;
-	}
-	return 0;
-}
-
-/*
  * -p and the like, from what standard input is, as cp -p /dev/stdin
  * takes them: to a named destination, before it is published.
  */
 static int
-stdio_meta(struct copier *c, const struct fdinfo *si, const struct fdinfo *di,
-    bool created)
+stdio_meta(struct copier *c, const struct fdinfo *si, const struct dest *dt)
 {
 	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
 	const struct perm p = { &s, si->fd, ACL_UNKNOWN, 0 };
 
-	if (!di->owned)
-		return 0;
-	return meta_preserve(c, &LOC_CWD(di->name), di->fd, &si->st,
-	    created && !c->o->no_mode ? META_CREATED : 0, &p);
+	return meta_preserve(c, &dt->loc, dt->fd, &si->st,
+	    dt->created && !c->o->no_mode ? META_CREATED : 0, &p);
+}
+
+/* To a named destination: one destination lifecycle (dest.c). */
+static int
+to_file(struct copier *c, struct fdinfo *si, const char *dst)
+{
+	struct dest dt = { .loc = LOC_CWD(dst), .cmdline = true, .fd = -1 };
+	off_t moved = 0;
+	int rc;
+
+	rc = stdio_dest(c, si, &dt);
+	free(dt.backup);
+	if (rc != 0)
+		return rc > 0 ? 0 : -1;
+	rc = dest_prepare(&dt, c, si, si->st.st_mode & 0777, si->name);
+	/* --attributes-only: "-" has none, and no data is copied. */
+	if (rc == 0 && !c->o->attr_only)
+		rc = engine_copy(c->engine, si, &dt.fi, &moved);
+	if (rc == 0)
+		rc = stdio_meta(c, si, &dt);
+	return dest_finish(&dt, c, rc, moved);
+}
+
+/* To standard output as inherited: not opened, not closed. */
+static int
+to_stdout(struct copier *c, struct fdinfo *si, const char *src,
+    const char *dst)
+{
+	struct fdinfo di;
+	off_t moved = 0;
+	int rc;
+
+	if (stdio_stdout(c, src, dst, &di) == -1)
+		return -1;
+	if ((rc = stdout_same(si, &di)) == 0 && !c->o->attr_only)
+		rc = engine_copy(c->engine, si, &di, &moved);
+	if (rc == 0 && c->o->sync && (di.kind == FD_REGULAR ||
+	    di.kind == FD_BLOCKDEV))
+		rc = sync_file(di.fd, di.name);
+	if (!c->o->attr_only)
+		engine_landed(c->engine, moved, true, rc == 0);
+	return rc;
 }
 
 int
 copy_stdio(struct copier *c, const char *src, const char *dst)
 {
-	struct atomic at = { .fd = -1, .dirfd = -1 };
-	struct fdinfo si, di;
-	bool created = false, atomic;
-	off_t moved = 0;
+	struct fdinfo si;
 	int rc;
 
 	c->top_src = src;
@@ -238,28 +206,9 @@ copy_stdio(struct copier *c, const char *src, const char *dst)
 	if (stdio_source(c, src, &si) == -1)
 		return -1;
 	if (strcmp(dst, "-") == 0)
-		rc = stdio_stdout(c, src, dst, &di);
+		rc = to_stdout(c, &si, src, dst);
 	else
-		rc = stdio_dest(c, &si, dst, &di, &at, &created);
-	if (rc != 0) {		/* failed, or skipped (-n, -u, -i) */
-		if (si.owned)
-			close(si.fd);
-		return rc > 0 ? 0 : -1;
-	}
-	rc = stdio_prepare(c, &si, &di);
-	/* --attributes-only: "-" has none, and no data is copied. */
-	if (rc == 0 && !c->o->attr_only)
-		rc = engine_copy(c->engine, &si, &di, &moved);
-	if (rc == 0)
-		rc = stdio_meta(c, &si, &di, created);
-	atomic = at.fd != -1;
-	rc = stdio_finish(c, &di, &at, created, rc);
-	/*
-	 * A dropped temporary took its bytes with it; --attributes-only
-	 * gave the engine no pair.
-	 */
-	if (!c->o->attr_only)
-		engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
+		rc = to_file(c, &si, dst);
 	if (si.owned)
 		close(si.fd);
 	return rc;

@@ -54,96 +54,55 @@ open_source(const struct copier *c, const struct loc *s, const struct stat *sst,
 	return sfd;
 }
 
-/* The data and attributes of an open source into an open destination. */
+/*
+ * The attributes of a regular file copied into the open destination, as
+ * --preserve says: times, owner, mode and ACLs, extended attributes.
+ */
 static int
-fill_regular(struct copier *c, const struct loc *s, struct fdinfo *si,
-    const struct stat *sst, const struct loc *d, int dfd, bool created,
-    off_t *moved)
+file_attributes(struct copier *c, const struct loc *s, const struct fdinfo *si,
+    const struct stat *sst, const struct dest *dt)
 {
+	const struct loc *d = &dt->loc;
 	struct perm p = { s, si->fd, 0, (sst->st_mode & 0777) & ~c->umask };
-	struct fdinfo di;
-	off_t size;
-	int rc = 0;
+	int flags = 0, rc = 0;
 
-	/* A file made with O_EXCL is empty and cannot be the source. */
-	if (created && d->dirdev != 0)
-		fdinfo_created(&di, dfd, d->path, d->dirdev,
-		    sst->st_mode & 0777);
-	else if (fdinfo_classify(&di, dfd, d->path, true) == -1) {
-		diag(errno, "cannot fstat %s", quote(d->path));
-		return -1;
-	} else if (fdinfo_same_file(si, &di)) {
-		diag(0, "%s and %s are the same file", quote_n(0, s->path),
-		    quote_n(1, d->path));
-		return -1;
-	}
-	if (!c->o->attr_only) {
-		/*
-		 * Truncate only now that it is known not to be the source,
-		 * and not to be refused whole by a forced method.
-		 */
-		size = di.st.st_size;
-		di.st.st_size = 0;
-		if (engine_check(c->engine, si, &di) == -1)
-			return -1;
-		if (di.kind == FD_REGULAR && size > 0 &&
-		    ftruncate(dfd, 0) == -1) {
-			diag(errno, "cannot open %s for writing",
-			    quote(d->path));
-			return -1;
-		}
-		if (engine_copy(c->engine, si, &di, moved) == -1)
-			return -1;
-	}
-	if (meta_xattrs(c, s, si->fd, d, dfd, &p.acls) == -1)
+	if (dt->created && !c->o->no_mode)
+		flags |= META_CREATED;
+	if (!dt->created && dt->fi.st.st_uid == sst->st_uid &&
+	    dt->fi.st.st_gid == sst->st_gid)
+		flags |= META_SAME_OWNER;
+	if (meta_xattrs(c, s, si->fd, d, dt->fd, &p.acls) == -1)
 		rc = -1;
-	if (meta_preserve(c, d, dfd, sst, (created && !c->o->no_mode ?
-	    META_CREATED : 0) | (!created && di.st.st_uid == sst->st_uid &&
-	    di.st.st_gid == sst->st_gid ? META_SAME_OWNER : 0), &p) == -1)
+	if (meta_preserve(c, d, dt->fd, sst, flags, &p) == -1)
 		rc = -1;
-	if (created && c->o->no_mode && !d->plain &&
-	    acl_reset(d, dfd, 0666 & ~c->umask) == -1)
+	if (dt->created && c->o->no_mode && !d->plain &&
+	    acl_reset(d, dt->fd, 0666 & ~c->umask) == -1)
 		rc = -1;
 	return rc;
 }
 
-/*
- * dst is the destination as copy_entry found it, NULL if there is none;
- * atomic says to write a temporary and publish it (atomic.c).
- */
+/* A regular file (or what is read as one) to the destination dt. */
 static int
 copy_regular(struct copier *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const struct stat *dst, bool cmdline, bool atomic)
+    struct dest *dt)
 {
 	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
-	struct atomic at;
 	struct fdinfo si;
 	off_t moved = 0;
-	bool created;
-	int sfd, dfd, rc;
+	int sfd, rc;
 
-	if ((sfd = open_source(c, s, sst, cmdline, &si)) == -1)
+	if ((sfd = open_source(c, s, sst, dt->cmdline, &si)) == -1)
 		return -1;
-	if (atomic) {
-		created = dst == NULL;
-		dfd = atomic_open(&at, c, d, dst, mode) == 0 ? at.fd : -1;
-	} else
-		dfd = open_dest(c, d, mode, dst != NULL || d->loop, &created);
-	if (dfd == -1) {
+	if (dest_open(dt, c, mode) == -1) {
 		close(sfd);
 		return -1;
 	}
-	rc = fill_regular(c, s, &si, sst, d, dfd, created, &moved);
-	if (atomic)
-		rc = atomic_publish(&at, rc);
-	else
-		rc = finish_dest(c, d, dfd, created, rc);
-	/*
-	 * A dropped temporary took its bytes with it; --attributes-only
-	 * gave the engine no pair.
-	 */
-	if (!c->o->attr_only)
-		engine_landed(c->engine, moved, rc == 0 || !atomic, rc == 0);
+	rc = dest_prepare(dt, c, &si, sst->st_mode & 0777, s->path);
+	if (rc == 0 && !c->o->attr_only)
+		rc = engine_copy(c->engine, &si, &dt->fi, &moved);
+	if (rc == 0)
+		rc = file_attributes(c, s, &si, sst, dt);
+	rc = dest_finish(dt, c, rc, moved);
 	close(sfd);
 	return rc;
 }
@@ -554,29 +513,29 @@ stat_source(struct copier *c, const struct loc *s, bool cmdline,
 }
 
 /*
- * The source by its type, to d; earlier: where -a already copied another
- * link to it; dst: what is at d, NULL if nothing (or it was removed).
+ * The source by its type, to dt; earlier: where -a already copied another
+ * link to it.
  */
 static int
 copy_node(struct copier *c, const struct loc *s, const struct stat *sst,
-    const struct loc *d, const char *earlier, const struct stat *dst,
-    bool cmdline, bool atomic)
+    struct dest *dt, const char *earlier)
 {
 	const struct cpopts *o = c->o;
+	const struct loc *d = &dt->loc;
 
 	if (S_ISDIR(sst->st_mode))
-		return copy_dir(c, s, sst, d, dst != NULL, cmdline);
+		return copy_dir(c, s, sst, d, dt->have_old, dt->cmdline);
 	if (earlier != NULL)
-		return make_link(c, s, earlier, d, cmdline, true);
+		return make_link(c, s, earlier, d, dt->cmdline, true);
 	if (o->hard_link)
-		return make_link(c, s, NULL, d, cmdline, o->force ||
+		return make_link(c, s, NULL, d, dt->cmdline, o->force ||
 		    o->clobber == CLOBBER_ASK);
 	if (o->symbolic_link)
 		return make_symlink(c, s, sst, d);
 	if (S_ISLNK(sst->st_mode))
 		return copy_symlink(c, s, sst, d);
 	if (read_as_data(c, sst->st_mode))
-		return copy_regular(c, s, sst, d, dst, cmdline, atomic);
+		return copy_regular(c, s, sst, dt);
 	return copy_special(c, s, sst, d);
 }
 
@@ -688,47 +647,45 @@ earlier_link(struct copier *c, const struct stat *sst, const struct loc *d,
 	return earlier;
 }
 
-/* What cp does with what is at d before copying s there. */
+/*
+ * What is at the destination, looked at as cp looks (followed only for
+ * a file to be written through), and what cp does about it.
+ */
 static enum verdict
 before_copy(struct copier *c, const struct loc *s, const struct stat *sst,
-    struct loc *d, struct stat *dst, bool cmdline, bool *atomic,
-    struct existing *e)
+    struct dest *dt)
 {
 	const struct cpopts *o = c->o;
+	struct loc *d = &dt->loc;
 	bool use_lstat = !read_as_data(c, sst->st_mode) || o->symbolic_link ||
 	    o->hard_link || o->backup != BACKUP_NONE || o->remove_dest;
 
-	e->have_dst = false;
-	e->backup = NULL;
-	if (!d->fresh && fstatat(d->dirfd, d->name, dst, use_lstat ?
+	if (!d->fresh && fstatat(d->dirfd, d->name, &dt->old, use_lstat ?
 	    AT_SYMLINK_NOFOLLOW : 0) == 0)
-		e->have_dst = true;
+		dt->have_old = true;
 	else if (!d->fresh && errno == ELOOP && o->force)
 		d->loop = true;
 	else if (!d->fresh && errno != ENOENT) {
 		diag(errno, "cannot stat %s", quote(d->path));
 		return FAIL;
 	}
-	*atomic = read_as_data(c, sst->st_mode) && !o->hard_link &&
+	dt->atomic = read_as_data(c, sst->st_mode) && !o->hard_link &&
 	    !o->symbolic_link && !d->loop &&
-	    atomic_applies(c, d, e->have_dst ? dst : NULL);
-	if (e->have_dst)
-		switch (existing(c, s, sst, d, dst, cmdline, *atomic, e)) {
+	    atomic_applies(c, d, dt->have_old ? &dt->old : NULL);
+	if (dt->have_old)
+		switch (dest_decide(dt, c, s, sst)) {
 		case PROCEED:
 			break;
 		case SKIP:
 			return SKIP;
 		case UPTODATE:
-			return up_to_date(c, s, sst, d, cmdline) == 0 ? SKIP :
-			    FAIL;
+			return up_to_date(c, s, sst, d, dt->cmdline) == 0 ?
+			    SKIP : FAIL;
 		case FAIL:
-			free(e->backup);
 			return FAIL;
 		}
-	if (c->many && through_new_symlink(c, s, d, cmdline)) {
-		free(e->backup);
+	if (c->many && through_new_symlink(c, s, d, dt->cmdline))
 		return FAIL;
-	}
 	return PROCEED;
 }
 
@@ -738,16 +695,18 @@ before_copy(struct copier *c, const struct loc *s, const struct stat *sst,
  * a backup it made back in place.
  */
 static void
-undo(struct copier *c, const struct stat *sst, const struct loc *d,
-    const struct existing *e, bool noted, const char *bpath)
+undo(struct copier *c, const struct stat *sst, const struct dest *dt,
+    bool noted, const char *bpath)
 {
+	const struct loc *d = &dt->loc;
+
 	if (noted)
 		seen_forget(c->seen, sst);
-	if (e->backup == NULL || bpath == NULL)
+	if (dt->backup == NULL || bpath == NULL)
 		return;
 	/* --atomic made the backup a second link, and d is still there. */
-	if ((e->have_dst ? unlinkat(d->dirfd, e->backup, 0) :
-	    renameat(d->dirfd, e->backup, d->dirfd, d->name)) == -1) {
+	if ((dt->have_old ? unlinkat(d->dirfd, dt->backup, 0) :
+	    renameat(d->dirfd, dt->backup, d->dirfd, d->name)) == -1) {
 		diag(errno, "cannot un-backup %s", quote(d->path));
 		return;
 	}
@@ -758,54 +717,61 @@ undo(struct copier *c, const struct stat *sst, const struct loc *d,
 	}
 }
 
+/*
+ * A file or a directory whose destination is ready: its earlier link
+ * (-a), the -v line, the copy, and on failure the undoing.
+ */
+static int
+copy_checked(struct copier *c, const struct loc *s, const struct stat *sst,
+    struct dest *dt)
+{
+	const char *earlier = NULL;
+	char *bpath;
+	bool noted = false;
+	int rc;
+
+	if (!S_ISDIR(sst->st_mode))
+		earlier = earlier_link(c, sst, &dt->loc, dt->cmdline, &noted);
+	bpath = backup_path(&dt->loc, dt->backup);
+	if (!S_ISDIR(sst->st_mode))
+		verbose(c, s, &dt->loc, bpath);
+	rc = copy_node(c, s, sst, dt, earlier);
+	if (rc != 0 && !S_ISDIR(sst->st_mode))
+		undo(c, sst, dt, noted, bpath);
+	free(bpath);
+	return rc;
+}
+
 int
 copy_entry(struct copier *c, const struct loc *s, const struct loc *to,
     bool cmdline)
 {
-	struct loc dl = *to, *d = &dl;	/* before_copy may learn more */
-	struct stat sst, dst;
-	struct existing e;
-	const char *earlier = NULL;
-	char *bpath;
-	bool atomic, noted = false;
+	struct dest dt = { .loc = *to, .cmdline = cmdline, .fd = -1 };
+	struct stat sst, lst;
 	int rc;
 
 	if (stat_source(c, s, cmdline, &sst) == -1)
 		return -1;
 	if (cmdline && c->many && named_twice(c, s, &sst))
 		return 0;
-	switch (before_copy(c, s, &sst, d, &dst, cmdline, &atomic, &e)) {
+	switch (before_copy(c, s, &sst, &dt)) {
 	case PROCEED:
 		break;
 	case FAIL:
+		free(dt.backup);
 		return -1;
 	default:
+		free(dt.backup);
 		return 0;
 	}
-	if (S_ISDIR(sst.st_mode)) {
-		switch (rc = dir_seen(c, s, &sst, d, cmdline)) {
-		case PROCEED:
-			break;
-		case SKIP:
-			return 0;
-		case FAIL:
-			return -1;
-		default:
-			return rc;
-		}
-	} else
-		earlier = earlier_link(c, &sst, d, cmdline, &noted);
-	bpath = backup_path(d, e.backup);
-	if (!S_ISDIR(sst.st_mode))
-		verbose(c, s, d, bpath);
-	rc = copy_node(c, s, &sst, d, earlier, e.have_dst ? &dst : NULL,
-	    cmdline, atomic);
-	if (rc != 0 && !S_ISDIR(sst.st_mode))
-		undo(c, &sst, d, &e, noted, bpath);
+	/* A directory has no backup (dt.backup is NULL) to free here. */
+	if (S_ISDIR(sst.st_mode) &&
+	    (rc = dir_seen(c, s, &sst, &dt.loc, cmdline)) != PROCEED)
+		return rc == SKIP ? 0 : rc == FAIL ? -1 : rc;
+	rc = copy_checked(c, s, &sst, &dt);
 	if (cmdline && c->many && (rc == 0 || S_ISDIR(sst.st_mode)) &&
-	    fstatat(d->dirfd, d->name, &dst, AT_SYMLINK_NOFOLLOW) == 0)
-		seen_top_made(c->seen, d, &dst);
-	free(bpath);
-	free(e.backup);
+	    fstatat(dt.loc.dirfd, dt.loc.name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+		seen_top_made(c->seen, &dt.loc, &lst);
+	free(dt.backup);
 	return rc;
 }
