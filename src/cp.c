@@ -21,12 +21,14 @@ int
 copy_top(struct copier *c, const char *src, const char *dst, bool fresh)
 {
 	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
+	struct copier w = *c;
 
 	d.fresh = fresh;
-	c->top_src = src;
-	c->top_dst = dst;
-	c->made_dir = false;
-	return copy_entry(c, &s, &d, true);
+	w.top_src = src;
+	w.top_dst = dst;
+	w.top_dev = 0;
+	w.made_dir = false;
+	return copy_entry(&w, &s, &d, true);
 }
 
 /* How many slashes end name (but its first character). */
@@ -106,6 +108,7 @@ copy_pair(struct copier *c, const char *src, const char *dst)
 {
 	const struct cpopts *o = c->o;
 	struct cpopts plain;
+	struct copier w;
 	struct stat st;
 	char *backup;
 	int rc, how;
@@ -120,9 +123,9 @@ copy_pair(struct copier *c, const char *src, const char *dst)
 	}
 	plain = *o;
 	plain.backup = BACKUP_NONE;
-	c->o = &plain;
-	rc = copy_top(c, src, backup, false);
-	c->o = o;
+	w = *c;
+	w.o = &plain;
+	rc = copy_top(&w, src, backup, false);
 	free(backup);
 	return rc == 0 ? 0 : -1;
 }

@@ -86,7 +86,15 @@ struct loc {
 #define LOC_CWD(p)	((struct loc){ .dirfd = AT_FDCWD, .name = (p), \
 			    .path = (p) })
 
+/*
+ * One copy's context.  The run's part is set up before the first copy
+ * and only read after it; engine and seen are objects of their own,
+ * reached through their interfaces.  The walk's part belongs to one
+ * command-line source: copy_top and copy_stdio each walk with a copy of
+ * the copier of their own, so a walk never writes what another reads.
+ */
 struct copier {
+	/* The run's. */
 	const struct cpopts	*o;
 	struct engine		*engine;
 	struct seen		*seen;
@@ -94,16 +102,15 @@ struct copier {
 	bool			 root;
 	uid_t			 euid;
 	gid_t			 egid;
-	/* The command-line source and destination being copied. */
+	bool			 std_closed[2];	/* started without fd 0, 1 */
+	bool			 many;		/* two or more sources */
+	/* This walk's: the command-line source and destination. */
 	const char		*top_src;
 	const char		*top_dst;
 	dev_t			 top_dev;
-	bool			 std_closed[2];	/* started without fd 0, 1 */
-	bool			 many;		/* two or more sources */
 	bool			 made_dir;	/* a directory was made for the
 						 * command-line source */
 	bool			 stdin_is_data;	/* "-" is the source */
-	int			 stdin_err;	/* reading an answer failed */
 };
 
 /* copy_entry's answer when a directory was being copied into itself:
@@ -111,6 +118,7 @@ struct copier {
 #define COPY_INTO_SELF	(-2)
 
 int	 cp_main(struct copier *, int, char **);
+int	 answer_error(void);
 int	 copy_entry(struct copier *, const struct loc *, const struct loc *,
 	    bool);
 int	 copy_stdio(struct copier *, const char *, const char *);
@@ -198,7 +206,13 @@ char	*backup_name(int, const char *, enum backup, const char *, int *);
 char	*backup_move(int, const char *, enum backup, const char *,
 	    int (*)(void *, const char *, bool), void *);
 
-/* seen.c: files this run met or made, by device and inode. */
+/*
+ * seen.c: files this run met or made, by device and inode.  Shared by
+ * every walk of the run, and only through these calls, each whole by
+ * itself: one lock around each is enough to share it between threads.
+ * A name returned lives until seen_free, or until seen_forget drops the
+ * entry, which only the walk that made it does (its copy failed).
+ */
 struct seen	*seen_new(void);
 void		 seen_free(struct seen *);
 const char	*seen_source(struct seen *, const struct stat *,

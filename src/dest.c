@@ -70,6 +70,19 @@ verbose(const struct copier *c, const struct loc *s, const struct loc *d,
 }
 
 /*
+ * Why reading an answer from standard input failed, for the error cp's
+ * close_stdin reports at the end.  Standard input is the process's, and
+ * so is this: -i asks one question at a time.
+ */
+static int stdin_err;
+
+int
+answer_error(void)
+{
+	return stdin_err;
+}
+
+/*
  * cp's yesno(): a line that rpmatch(3) takes for yes in the locale (y or
  * Y in C; German adds j and J, as cp's does).  The answer comes from
  * standard input, except where standard input is the data being copied
@@ -94,7 +107,7 @@ answer(struct copier *c, const struct loc *d)
 	}
 	n = getline(&line, &cap, in);
 	if (n == -1 && ferror(in) && in == stdin)
-		c->stdin_err = errno;
+		stdin_err = errno;
 	if (in != stdin)
 		fclose(in);
 	n = n > 0 && rpmatch(line) > 0;

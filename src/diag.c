@@ -196,15 +196,17 @@ quote_into(struct qbuf *q, const char *s, enum qstyle style)
 
 /*
  * Up to QUOTE_SLOTS quoted strings may be live at once, as in one
- * message.  A slot grows to what it must hold: measured, then written.
+ * message.  Each thread has slots of its own (no thread reads what
+ * another quotes), grown to what they must hold: measured, then written.
  * errno is kept: diag(errno, ..., quote(x)) may call quote first, and
  * mbrtowc sets errno on a byte that is no character.
  */
+static _Thread_local char *buf[QUOTE_SLOTS];
+static _Thread_local size_t size[QUOTE_SLOTS];
+
 static const char *
 quote_slot(int slot, const char *s, enum qstyle style)
 {
-	static char *buf[QUOTE_SLOTS];
-	static size_t size[QUOTE_SLOTS];
 	struct qbuf q;
 	int saved = errno;
 	char *b;

@@ -1,7 +1,9 @@
 /*
  * probe: what the kernel already said, so a tree of files does not ask
  * again for every file.  The only mutable state zcp keeps across pairs
- * besides its statistics.
+ * besides its statistics, reached only through these calls, each whole
+ * by itself: one lock around each is enough to share it between threads.
+ * The names of calls it returns are static strings.
  */
 #ifndef ZCP_PROBE_H
 #define ZCP_PROBE_H

@@ -197,18 +197,19 @@ to_stdout(struct copier *c, struct fdinfo *si, const char *src,
 int
 copy_stdio(struct copier *c, const char *src, const char *dst)
 {
+	struct copier w = *c;
 	struct fdinfo si;
 	int rc;
 
-	c->top_src = src;
-	c->top_dst = dst;
-	c->stdin_is_data = strcmp(src, "-") == 0;
-	if (stdio_source(c, src, &si) == -1)
+	w.top_src = src;
+	w.top_dst = dst;
+	w.stdin_is_data = strcmp(src, "-") == 0;
+	if (stdio_source(&w, src, &si) == -1)
 		return -1;
 	if (strcmp(dst, "-") == 0)
-		rc = to_stdout(c, &si, src, dst);
+		rc = to_stdout(&w, &si, src, dst);
 	else
-		rc = to_file(c, &si, dst);
+		rc = to_file(&w, &si, dst);
 	if (si.owned)
 		close(si.fd);
 	return rc;

@@ -276,8 +276,8 @@ main(int argc, char **argv)
 	}
 	rc = copy_operands(&c, o.noperands, o.operands);
 	/* As cp's close_stdin: an answer to -i that could not be read. */
-	if (c.stdin_err != 0) {
-		diag(c.stdin_err, "error closing file");
+	if (answer_error() != 0) {
+		diag(answer_error(), "error closing file");
 		rc = -1;
 	}
 	to_stdout = false;
