@@ -123,7 +123,7 @@ make_temp(struct atomic *a, mode_t mode)
 		a->unnamed = true;
 		return 0;
 	}
-	/* No O_TMPFILE here (EOPNOTSUPP), or in this kernel (EISDIR). */
+	/* No O_TMPFILE here (EOPNOTSUPP), or before Linux 3.11 (EISDIR). */
 	if (errno != EOPNOTSUPP && errno != EISDIR)
 		return -1;
 	for (i = 0; i < HIDDEN_TRIES; i++) {
@@ -288,8 +288,8 @@ link_hidden(struct atomic *a)
 
 /*
  * from to to in one directory; noreplace: fail with EEXIST rather than
- * replace a file there, by linkat and unlinkat where the filesystem
- * has no RENAME_NOREPLACE.
+ * replace a file there, by linkat and unlinkat where the filesystem or
+ * the kernel (before 3.15) has no RENAME_NOREPLACE.
  */
 int
 rename_in(int dirfd, const char *from, const char *to, bool noreplace)

@@ -1,6 +1,13 @@
 /*
  * engine: the decision table, the fallback loop, and the rules that hold
- * whatever method runs (see ../shared/design.md).
+ * whatever method runs.  A pair of descriptors takes the first row of
+ * the table that matches their kinds and tries that row's methods in
+ * order.  A method the kernel refuses (EXDEV, EINVAL, ENOSYS and the
+ * like) hands over to the next at the byte where it stopped: every
+ * method moves the descriptors' own offsets, so no byte is sent twice or
+ * skipped.  A refusal before any byte moved is remembered for the device
+ * pair (probe.c); a real error (EIO, ENOSPC) ends the copy, with cp's
+ * message.
  */
 #include "config.h"
 
@@ -81,7 +88,7 @@ struct lastfail {
 struct engine {
 	struct engine_conf	 conf;
 	struct scratch		 scratch;
-	struct remembered		*probes;
+	struct remembered		*remembered;
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
@@ -150,7 +157,7 @@ engine_new(const struct engine_conf *conf)
 
 	if (e == NULL)
 		return NULL;
-	if ((e->probes = remembered_new()) == NULL) {
+	if ((e->remembered = remembered_new()) == NULL) {
 		free(e);
 		return NULL;
 	}
@@ -175,7 +182,7 @@ engine_free(struct engine *e)
 		(void)close(e->scratch.pipefd[1]);
 	}
 	free(e->scratch.buf);
-	remembered_free(e->probes);
+	remembered_free(e->remembered);
 	free(e);
 }
 
@@ -228,7 +235,7 @@ maybe_more(struct engine *e, const struct fdinfo *s)
 		return false;
 	if (s->st.st_size > s->offset)
 		return true;
-	return fs_size_unreliable(remembered_fsmagic(e->probes, s));
+	return fs_size_unreliable(remembered_fsmagic(e->remembered, s));
 }
 
 /*
@@ -252,9 +259,10 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 	if (!(caps & (METHOD_CLONES | METHOD_MAKES_HOLES)) && x->punch)
 		return "--sparse=always: only read/write turns zeros into holes";
 	if ((caps & METHOD_MAY_CLONE) && e->conf.reflink == REFLINK_NEVER &&
-	    fs_may_clone(remembered_fsmagic(e->probes, x->dst)))
+	    fs_may_clone(remembered_fsmagic(e->remembered, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
-	if ((err = remembered_refusal(e->probes, m, x->src, x->dst, call)) != 0) {
+	if ((err = remembered_refusal(e->remembered, m, x->src, x->dst,
+	    call)) != 0) {
 		*remembered = err;
 		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
 		    " %s before", errno_name(err), err == ENOSYS ? "process" :
@@ -290,7 +298,7 @@ shares_pages(struct engine *e, enum method_id m, const struct xfer *x,
 	return (method_caps(m) & METHOD_SHARES_PAGES) && r->bytes > 0 &&
 	    x->src->kind == FD_REGULAR && !x->src->direct &&
 	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET) &&
-	    !fs_pseudo(remembered_fsmagic(e->probes, x->src));
+	    !fs_pseudo(remembered_fsmagic(e->remembered, x->src));
 }
 
 static bool
@@ -379,7 +387,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if (x->len != XFER_TO_EOF)
 		x->len -= r.bytes;
 	if (r.status == M_UNSUPPORTED) {
-		if (r.bytes == 0 && remember_refusal(e->probes, m, x->src,
+		if (r.bytes == 0 && remember_refusal(e->remembered, m, x->src,
 		    x->dst, r.err, r.call))
 			note = r.err == ENOSYS ? "disabled for this process" :
 			    "remembered for this device pair";
@@ -563,7 +571,7 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	*moved = 0;
 	e->stats.pairs++;
 	if (x.watch != NULL)
-		x.watch->pair(x.watch->arg, src);
+		x.watch->pair(x.watch->arg);
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)

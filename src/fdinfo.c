@@ -42,7 +42,7 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 	fi->fd = fd;
 	fi->name = name;
 	fi->owned = owned;
-	fi->append = fi->nonblock = fi->direct = false;
+	fi->append = fi->direct = false;
 	fi->access = -1;
 	fi->offset = 0;
 	if (fstat(fd, &fi->st) == -1)
@@ -53,7 +53,6 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 	if ((fl = fcntl(fd, F_GETFL)) == -1)
 		return -1;
 	fi->append = (fl & O_APPEND) != 0;
-	fi->nonblock = (fl & O_NONBLOCK) != 0;
 	fi->direct = (fl & O_DIRECT) != 0;
 	fi->access = fl & O_ACCMODE;
 	if (fi->kind == FD_REGULAR || fi->kind == FD_BLOCKDEV) {

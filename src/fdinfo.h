@@ -25,7 +25,6 @@ struct fdinfo {
 	enum fdkind	 kind;
 	bool		 owned;		/* zcp opened it: offset 0, no flags */
 	bool		 append;	/* O_APPEND */
-	bool		 nonblock;	/* O_NONBLOCK */
 	bool		 direct;	/* O_DIRECT: reads bypass the cache */
 	int		 access;	/* O_RDONLY, O_WRONLY or O_RDWR, or
 					 * -1 if zcp opened it as it needs */

@@ -54,7 +54,7 @@ struct scratch {
  * moved bytes.  NULL costs a comparison, no system call.
  */
 struct watcher {
-	void		 (*pair)(void *, const struct fdinfo *);
+	void		 (*pair)(void *);
 	void		 (*moved)(void *, enum method_id, off_t);
 	void		*arg;
 };

@@ -1,5 +1,6 @@
 /*
- * reflink: share the source's extents with FICLONE (XFS, btrfs, ...).
+ * reflink: share the source's extents with FICLONE (XFS, btrfs, ...),
+ * every filesystem's ioctl since Linux 4.5 (btrfs's own before).
  */
 #include "config.h"
 

@@ -7,7 +7,10 @@
 
 #include "method.h"
 
-/* Linux moves at most this much per sendfile call (MAX_RW_COUNT). */
+/*
+ * Linux moves at most this much per sendfile call (MAX_RW_COUNT), and
+ * writes to any file since 2.6.33 (to sockets only before).
+ */
 #define SENDFILE_MAX	((size_t)0x7ffff000)
 
 static ssize_t

@@ -31,8 +31,9 @@ xfer_finished(const struct xfer *x, off_t moved)
 /*
  * A call returned 0.  That is the end of the source, except at the very
  * start of one that may hold more than it admits: procfs, sysfs and some
- * overlayfs files answer 0 to copy_file_range, sendfile or splice while
- * read() would return data.
+ * overlayfs files answer 0 to copy_file_range (Linux 5.3 to 5.18, which
+ * copied across filesystems itself), sendfile or splice while read()
+ * would return data.
  */
 void
 xfer_zero(const struct xfer *x, off_t moved, struct mresult *r)

@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * libbsd's RB_GENERATE_STATIC marks its functions __unused, which libbsd
- * leaves undefined because Linux headers use the name for struct fields;
- * define it after every system header.
- */
-#ifndef __unused
-#define __unused	__attribute__((__unused__))
-#endif
 #include <sys/tree.h>
 
 #include "probe.h"

@@ -1,9 +1,10 @@
 /*
  * progress: a one-line meter of bytes done, the total when known, the
- * rate of the last seconds, the time left and the method in use.  The
- * engine calls it between its bounded calls (struct watcher); it redraws
- * at most five times a second in place on a terminal, and elsewhere (a
- * log file) prints a line every few seconds instead.
+ * rate of the last seconds, the time left and the method in use.  It
+ * hears of each pair from the engine and of the bytes of each call from
+ * the method that made it (struct watcher, in method.h); it redraws at
+ * most five times a second in place on a terminal, and elsewhere (a log
+ * file) prints a line every few seconds instead.
  */
 #include "config.h"
 
@@ -178,11 +179,10 @@ on_moved(void *arg, enum method_id m, off_t n)
 }
 
 static void
-on_pair(void *arg, const struct fdinfo *src)
+on_pair(void *arg)
 {
 	struct progress *p = arg;
 
-	(void)src;
 	p->file++;
 }
 

@@ -15,10 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* See probe.c: libbsd leaves __unused to us. */
-#ifndef __unused
-#define __unused	__attribute__((__unused__))
-#endif
 #include <sys/tree.h>
 
 #include "cp.h"

@@ -1,5 +1,6 @@
 /*
- * sparse: find a file's data extents with SEEK_DATA/SEEK_HOLE.
+ * sparse: find a file's data extents with SEEK_DATA/SEEK_HOLE (Linux
+ * 3.1; tmpfs since 3.8).
  */
 #include "config.h"
 
