@@ -1,10 +1,11 @@
 /*
- * atomic: --atomic and --sync.  A destination file is written aside, in
+ * atomic: --atomic.  A destination file is written aside, in
  * an unnamed O_TMPFILE in its directory (or, where the filesystem has
  * none, under a hidden name), given its attributes there, and only then
  * published under its name with linkat or renameat: whoever looks at
  * the name sees the old file or the whole new one, never a part.
- * --sync flushes a file before it is published and its directory after.
+ * With --sync (sync.c) a file is flushed before it is published and its
+ * directory after.
  */
 #include "config.h"
 
@@ -25,8 +26,6 @@
 #define HIDDEN_RANDOM	10
 #define HIDDEN_TRIES	100
 
-static int	 sync_dir(int, const char *);
-
 /* A fresh hidden name: ".zcp-" and ten random letters or digits. */
 static void
 hidden_name(char *buf)
@@ -39,13 +38,6 @@ hidden_name(char *buf)
 	for (i = 0; i < HIDDEN_RANDOM; i++)
 		buf[n + i] = set[arc4random_uniform(sizeof(set) - 1)];
 	buf[n + HIDDEN_RANDOM] = '\0';
-}
-
-/* The directory part of a name ("" for none), malloc'd. */
-static char *
-dir_part(const char *name)
-{
-	return strndup(name, (size_t)(last_component(name) - name));
 }
 
 /*
@@ -153,7 +145,7 @@ make_temp(struct atomic *a, mode_t mode)
  * them.  What --preserve asks for is applied after this.
  */
 static void
-inherit(const struct atomic *a, const struct ctx *c, const struct stat *old)
+inherit(const struct atomic *a, const struct copier *c, const struct stat *old)
 {
 	mode_t mode = old->st_mode & 07777;
 	struct stat tmp;
@@ -180,7 +172,7 @@ inherit(const struct atomic *a, const struct ctx *c, const struct stat *old)
  * backup).  dst is the destination as copy_entry saw it, or NULL.
  */
 bool
-atomic_applies(const struct ctx *c, const struct loc *d,
+atomic_applies(const struct copier *c, const struct loc *d,
     const struct stat *dst)
 {
 	if (!c->o->atomic || c->o->attr_only ||
@@ -198,7 +190,7 @@ atomic_applies(const struct ctx *c, const struct loc *d,
  * message, with nothing left behind.
  */
 int
-atomic_open(struct atomic *a, const struct ctx *c, const struct loc *d,
+atomic_open(struct atomic *a, const struct copier *c, const struct loc *d,
     const struct stat *dst, mode_t mode)
 {
 	bool through;
@@ -499,65 +491,4 @@ atomic_make(const struct loc *d, bool replace,
 	if (errno != EEXIST || !replace)
 		return -1;
 	return beside(d, make, arg, d->name, false, &made) == 0 ? 1 : -1;
-}
-
-/* --sync: a file's data and attributes on stable storage. */
-int
-sync_file(int fd, const char *path)
-{
-	if (fsync(fd) == -1) {
-		diag(errno, "failed to sync %s", quote(path));
-		return -1;
-	}
-	return 0;
-}
-
-/* The directory holding path, as messages name it. */
-static void
-dir_failed(const char *path)
-{
-	char *dir = dir_part(path);
-
-	if (dir == NULL) {
-		diag(errno, "failed to sync directory");
-		return;
-	}
-	strip_trailing_slashes(dir);
-	diag(errno, "failed to sync directory %s", quote(*dir != '\0' ? dir :
-	    "."));
-	free(dir);
-}
-
-/* --sync: the directory that holds a new name, so the name lasts too. */
-static int
-sync_dir(int dirfd, const char *path)
-{
-	if (fsync(dirfd) == -1) {
-		dir_failed(path);
-		return -1;
-	}
-	return 0;
-}
-
-/* --sync: the directory d names a file in. */
-int
-sync_parent(const struct loc *d)
-{
-	char *dir;
-	int fd, rc;
-
-	if (last_component(d->name) == d->name && d->dirfd != AT_FDCWD)
-		return sync_dir(d->dirfd, d->path);
-	if ((dir = dir_part(d->name)) == NULL)
-		return -1;
-	fd = openat(d->dirfd, *dir != '\0' ? dir : ".", O_RDONLY |
-	    O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd == -1) {
-		dir_failed(d->path);
-		return -1;
-	}
-	rc = sync_dir(fd, d->path);
-	(void)close(fd);
-	return rc;
 }

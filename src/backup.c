@@ -16,57 +16,6 @@
 #include "cp.h"
 #include "diag.h"
 
-static const struct {
-	const char	*name;
-	enum backup	 type;
-} controls[] = {
-	{ "none", BACKUP_NONE }, { "off", BACKUP_NONE },
-	{ "simple", BACKUP_SIMPLE }, { "never", BACKUP_SIMPLE },
-	{ "existing", BACKUP_EXISTING }, { "nil", BACKUP_EXISTING },
-	{ "numbered", BACKUP_NUMBERED }, { "t", BACKUP_NUMBERED },
-};
-
-#define NCONTROLS	(sizeof(controls) / sizeof(controls[0]))
-
-/*
- * CONTROL as --backup or $VERSION_CONTROL gives it: an exact name or an
- * unambiguous prefix (synonyms count as one).  what names the source for
- * messages.  Returns 0, or -1 after cp's message.
- */
-int
-backup_parse(const char *arg, const char *what, enum backup *type)
-{
-	size_t i, len = strlen(arg);
-	int found = -1;
-	bool ambiguous = false;
-
-	for (i = 0; i < NCONTROLS; i++) {
-		if (strcmp(arg, controls[i].name) == 0) {
-			*type = controls[i].type;
-			return 0;
-		}
-		if (len == 0 || strncmp(arg, controls[i].name, len) != 0)
-			continue;
-		if (found != -1 && controls[found].type != controls[i].type)
-			ambiguous = true;
-		found = (int)i;
-	}
-	if (found != -1 && !ambiguous) {
-		*type = controls[found].type;
-		return 0;
-	}
-	fprintf(stderr, "zcp: %s argument %s for %s\n",
-	    ambiguous ? "ambiguous" : "invalid", quote_arg_n(0, arg),
-	    quote_arg_n(1, what));
-	fputs("Valid arguments are:\n", stderr);
-	for (i = 0; i < NCONTROLS; i += 2)
-		fprintf(stderr, "  - %s, %s\n",
-		    quote_arg_n(0, controls[i].name),
-		    quote_arg_n(1, controls[i + 1].name));
-	diag_usage(NULL);
-	return -1;
-}
-
 /*
  * The version of a NAME.~N~ entry (what follows "NAME.~"): N is digits
  * without a leading zero, followed by "~" and the end, as gnulib reads

@@ -16,56 +16,9 @@
 #include "diag.h"
 #include "sig.h"
 
-/* The last component of a name, trailing slashes included ("a/b/" is
- * "b/"), as gnulib's last_component. */
-const char *
-last_component(const char *name)
-{
-	const char *p, *base = name;
-	bool slash = false;
-
-	for (p = name; *p != '\0'; p++) {
-		if (*p == '/')
-			slash = true;
-		else if (slash) {
-			base = p;
-			slash = false;
-		}
-	}
-	return base;
-}
-
-void
-strip_trailing_slashes(char *name)
-{
-	char *base = (char *)last_component(name), *end;
-
-	if (*base == '\0')	/* all slashes */
-		return;
-	end = base + strlen(base);
-	while (end > base + 1 && end[-1] == '/')
-		end--;
-	*end = '\0';
-}
-
-/* dir "/" name, with dir's trailing slashes folded as cp folds them. */
-char *
-path_join(const char *dir, const char *name)
-{
-	size_t len = strlen(dir);
-	char *p;
-
-	while (len > 1 && dir[len - 1] == '/')
-		len--;
-	if (asprintf(&p, "%.*s%s%s", (int)len, dir, len > 0 &&
-	    dir[len - 1] == '/' ? "" : "/", name) == -1)
-		return NULL;
-	return p;
-}
-
 /* fresh: dst's directory was made just now (--parents), as in cp. */
 int
-copy_top(struct ctx *c, const char *src, const char *dst, bool fresh)
+copy_top(struct copier *c, const char *src, const char *dst, bool fresh)
 {
 	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
 
@@ -102,7 +55,7 @@ stat_dir(const char *path, struct stat *st, const char *what)
 }
 
 static int
-copy_into(struct ctx *c, const char *arg, const char *target)
+copy_into(struct copier *c, const char *arg, const char *target)
 {
 	char *src = strdup(arg), *base, *dst;
 	int rc;
@@ -149,7 +102,7 @@ copy_into(struct ctx *c, const char *arg, const char *target)
  * its backup name, f staying as it is.
  */
 static int
-copy_pair(struct ctx *c, const char *src, const char *dst)
+copy_pair(struct copier *c, const char *src, const char *dst)
 {
 	const struct cpopts *o = c->o;
 	struct cpopts plain;
@@ -177,7 +130,7 @@ copy_pair(struct ctx *c, const char *src, const char *dst)
 /* Returns 0 if every source was copied, -1 otherwise (or on a usage
  * error, after its message). */
 int
-cp_main(struct ctx *c, int n, char **ops)
+cp_main(struct copier *c, int n, char **ops)
 {
 	const struct cpopts *o = c->o;
 	const char *target = NULL;

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "engine.h"
+#include "path.h"
 
 enum deref {
 	DEREF_UNSET,		/* decided from -r: never with it, always without */
@@ -85,7 +86,7 @@ struct loc {
 #define LOC_CWD(p)	((struct loc){ .dirfd = AT_FDCWD, .name = (p), \
 			    .path = (p) })
 
-struct ctx {
+struct copier {
 	const struct cpopts	*o;
 	struct engine		*engine;
 	struct seen		*seen;
@@ -109,16 +110,13 @@ struct ctx {
  * cp stops copying that command-line source there. */
 #define COPY_INTO_SELF	(-2)
 
-int	 cp_main(struct ctx *, int, char **);
-int	 copy_entry(struct ctx *, const struct loc *, const struct loc *,
+int	 cp_main(struct copier *, int, char **);
+int	 copy_entry(struct copier *, const struct loc *, const struct loc *,
 	    bool);
-int	 copy_stdio(struct ctx *, const char *, const char *);
-int	 copy_top(struct ctx *, const char *, const char *, bool);
-int	 copy_with_parents(struct ctx *, const char *, const char *);
+int	 copy_stdio(struct copier *, const char *, const char *);
+int	 copy_top(struct copier *, const char *, const char *, bool);
+int	 copy_with_parents(struct copier *, const char *, const char *);
 
-char	*path_join(const char *, const char *);
-const char *last_component(const char *);
-void	 strip_trailing_slashes(char *);
 
 /* meta.c */
 #define SPECIAL_BITS	(S_ISUID | S_ISGID | S_ISVTX)
@@ -148,9 +146,9 @@ struct perm {
 	mode_t		 made;
 };
 
-int	 meta_preserve(const struct ctx *, const struct loc *, int,
+int	 meta_preserve(const struct copier *, const struct loc *, int,
 	    const struct stat *, int, const struct perm *);
-int	 meta_xattrs(const struct ctx *, const struct loc *, int,
+int	 meta_xattrs(const struct copier *, const struct loc *, int,
 	    const struct loc *, int, int *);
 int	 meta_chmod(const struct loc *, int, mode_t);
 
@@ -176,9 +174,9 @@ struct atomic {
 	const char	*path;		/* the destination, for messages */
 };
 
-bool	 atomic_applies(const struct ctx *, const struct loc *,
+bool	 atomic_applies(const struct copier *, const struct loc *,
 	    const struct stat *);
-int	 atomic_open(struct atomic *, const struct ctx *, const struct loc *,
+int	 atomic_open(struct atomic *, const struct copier *, const struct loc *,
 	    const struct stat *, mode_t);
 int	 atomic_publish(struct atomic *, int);
 void	 atomic_discard(struct atomic *);
@@ -186,11 +184,13 @@ int	 atomic_backup(const struct loc *, const char *, bool);
 int	 rename_in(int, const char *, const char *, bool);
 int	 atomic_make(const struct loc *, bool,
 	    int (*)(void *, int, const char *), void *);
+
+/* sync.c: --sync. */
 int	 sync_file(int, const char *);
+int	 sync_dir(int, const char *);
 int	 sync_parent(const struct loc *);
 
 /* backup.c */
-int	 backup_parse(const char *, const char *, enum backup *);
 #define BACKUP_NOREPLACE	1	/* a numbered name: never replace */
 #define BACKUP_CUT		2	/* cut to fit NAME_MAX */
 

@@ -19,7 +19,7 @@
 #include "fdinfo.h"
 
 bool
-follows(const struct ctx *c, bool cmdline)
+dereferences(const struct copier *c, bool cmdline)
 {
 	return c->o->deref == DEREF_ALWAYS ||
 	    (c->o->deref == DEREF_COMMAND_LINE && cmdline);
@@ -30,7 +30,7 @@ follows(const struct ctx *c, bool cmdline)
  * turns -H into -P for what it finds in a directory).
  */
 static bool
-never_follows(const struct ctx *c, bool cmdline)
+never_follows(const struct copier *c, bool cmdline)
 {
 	return c->o->deref == DEREF_NEVER ||
 	    (c->o->deref == DEREF_COMMAND_LINE && !cmdline);
@@ -38,7 +38,7 @@ never_follows(const struct ctx *c, bool cmdline)
 
 /* Without -r, or with --copy-contents, special files are read as data. */
 bool
-as_regular(const struct ctx *c, mode_t mode)
+read_as_data(const struct copier *c, mode_t mode)
 {
 	if (S_ISREG(mode))
 		return true;
@@ -55,7 +55,7 @@ removed(const struct loc *d)
 }
 
 void
-verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
+verbose(const struct copier *c, const struct loc *s, const struct loc *d,
     const char *backup)
 {
 	FILE *out = strcmp(c->top_dst, "-") == 0 ? stderr : stdout;
@@ -77,7 +77,7 @@ verbose(const struct ctx *c, const struct loc *s, const struct loc *d,
  * so it comes from the terminal, or there is none to give.
  */
 static enum verdict
-answer(struct ctx *c, const struct loc *d)
+answer(struct copier *c, const struct loc *d)
 {
 	FILE *in = stdin;
 	char *line = NULL;
@@ -104,7 +104,7 @@ answer(struct ctx *c, const struct loc *d)
 
 /* cp's overwrite_ok: the prompt, then the answer. */
 static enum verdict
-ask_overwrite(struct ctx *c, const struct loc *d, const struct stat *dst)
+ask_overwrite(struct copier *c, const struct loc *d, const struct stat *dst)
 {
 	const struct cpopts *o = c->o;
 	char perms[12];
@@ -177,7 +177,7 @@ same_inode(const struct stat *a, const struct stat *b)
  * fine; two names of one symlink are left alone (*now) unless backing up.
  */
 static bool
-same_symlinks_ok(const struct ctx *c, const struct loc *s,
+same_symlinks_ok(const struct copier *c, const struct loc *s,
     const struct stat *sst, const struct loc *d, const struct stat *dst,
     bool *now)
 {
@@ -193,7 +193,7 @@ same_symlinks_ok(const struct ctx *c, const struct loc *s,
  * to lead to one file: fine only where no data can be lost.
  */
 static bool
-same_file_tail(const struct ctx *c, const struct loc *s,
+same_file_tail(const struct copier *c, const struct loc *s,
     const struct stat *sl, const struct loc *d, const struct stat *dl,
     bool never, bool *now)
 {
@@ -239,7 +239,7 @@ same_file_tail(const struct ctx *c, const struct loc *s,
  * the destination only if they are the same inode.
  */
 static bool
-same_file_ok(const struct ctx *c, const struct loc *s, const struct stat *sst,
+same_file_ok(const struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, bool cmdline, bool *now)
 {
 	struct stat sl, dl;
@@ -281,7 +281,7 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
  * refuses, in cp's order.  Nothing is changed yet.
  */
 static enum verdict
-may_replace(struct ctx *c, const struct loc *s, const struct stat *sst,
+may_replace(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, bool cmdline)
 {
 	const struct cpopts *o = c->o;
@@ -331,7 +331,7 @@ may_replace(struct ctx *c, const struct loc *s, const struct stat *sst,
  * are checked only under the simple name, as by cp.
  */
 static bool
-source_is_backup(const struct ctx *c, const struct loc *s,
+source_is_backup(const struct copier *c, const struct loc *s,
     const struct stat *sst, const struct loc *d)
 {
 	const char *sb = last_component(s->path), *db = last_component(d->name);
@@ -384,7 +384,7 @@ move_aside(void *arg, const char *backup, bool noreplace)
 
 /* Move the destination aside to its backup name, e->backup. */
 static enum verdict
-back_up(struct ctx *c, const struct loc *s, const struct stat *sst,
+back_up(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, struct existing *e, bool atomic)
 {
 	const struct cpopts *o = c->o;
@@ -413,7 +413,7 @@ back_up(struct ctx *c, const struct loc *s, const struct stat *sst,
  * under -P.  --atomic never writes through, so removes nothing.
  */
 static enum verdict
-make_way(struct ctx *c, const struct loc *s, const struct stat *sst,
+make_way(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, struct existing *e,
     bool cmdline, bool atomic)
 {
@@ -443,7 +443,7 @@ make_way(struct ctx *c, const struct loc *s, const struct stat *sst,
  * it.  e says what is there afterwards and the backup's name.
  */
 enum verdict
-existing(struct ctx *c, const struct loc *s, const struct stat *sst,
+existing(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, bool cmdline, bool atomic,
     struct existing *e)
 {
@@ -476,7 +476,7 @@ backup_path(const struct loc *d, const char *backup)
  * with mode (before the umask).
  */
 int
-open_dest(struct ctx *c, const struct loc *d, mode_t mode, bool have_dst,
+open_dest(struct copier *c, const struct loc *d, mode_t mode, bool have_dst,
     bool *created)
 {
 	struct stat lst;
@@ -517,7 +517,7 @@ open_dest(struct ctx *c, const struct loc *d, mode_t mode, bool have_dst,
 
 /* A destination written in place: --sync, then close, then its name. */
 int
-finish_dest(const struct ctx *c, const struct loc *d, int dfd, bool created,
+finish_dest(const struct copier *c, const struct loc *d, int dfd, bool created,
     int rc)
 {
 	if (rc == 0 && c->o->sync && sync_file(dfd, d->path) == -1)

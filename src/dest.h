@@ -22,20 +22,20 @@ struct existing {
 	char	*backup;	/* the backup's name in d's directory, or NULL */
 };
 
-bool		 follows(const struct ctx *, bool);
-bool		 as_regular(const struct ctx *, mode_t);
+bool		 dereferences(const struct copier *, bool);
+bool		 read_as_data(const struct copier *, mode_t);
 void		 removed(const struct loc *);
-void		 verbose(const struct ctx *, const struct loc *,
+void		 verbose(const struct copier *, const struct loc *,
 		    const struct loc *, const char *);
-enum verdict	 existing(struct ctx *, const struct loc *,
+enum verdict	 existing(struct copier *, const struct loc *,
 		    const struct stat *, const struct loc *,
 		    const struct stat *, bool, bool, struct existing *);
 int		 entry_dir(const struct loc *, struct stat *, int);
 bool		 same_entry(const struct loc *, const struct loc *);
 char		*backup_path(const struct loc *, const char *);
-int		 open_dest(struct ctx *, const struct loc *, mode_t, bool,
+int		 open_dest(struct copier *, const struct loc *, mode_t, bool,
 		    bool *);
-int		 finish_dest(const struct ctx *, const struct loc *, int, bool,
+int		 finish_dest(const struct copier *, const struct loc *, int, bool,
 		    int);
 
 #endif

@@ -13,9 +13,12 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "method.h"
 #include "probe.h"
 #include "sig.h"
 #include "sparse.h"
+#include "stats.h"
+#include "trace.h"
 
 /* Most bytes one call asks for; the kernel caps it lower anyway. */
 #define XFER_CHUNK	((off_t)1 << 30)
@@ -26,14 +29,6 @@
  */
 #define TICK_CHUNK	((off_t)16 << 20)
 #define RW_BUFSIZE	((size_t)256 * 1024)
-
-static const struct method *const methods[M_NMETHODS] = {
-	[M_REFLINK] = &method_reflink,
-	[M_COPY_FILE_RANGE] = &method_copy_file_range,
-	[M_SENDFILE] = &method_sendfile,
-	[M_SPLICE] = &method_splice,
-	[M_READWRITE] = &method_readwrite,
-};
 
 /*
  * The decision table: for a kind of source and of destination, the
@@ -85,8 +80,8 @@ struct lastfail {
 
 struct engine {
 	struct engine_conf	 conf;
-	struct xio		 io;
-	struct probes		*probes;
+	struct scratch		 scratch;
+	struct remembered		*probes;
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
@@ -148,37 +143,6 @@ fs_size_unreliable(long magic)
 	}
 }
 
-const char *
-method_name(enum method_id id)
-{
-	return id < M_NMETHODS ? methods[id]->name : "none";
-}
-
-int
-method_lookup(const char *name)
-{
-	int i;
-
-	for (i = 0; i < M_NMETHODS; i++)
-		if (strcmp(name, methods[i]->name) == 0)
-			return i;
-	return -1;
-}
-
-/* The method names, each after prefix, into buf; returns the length. */
-size_t
-method_list(char *buf, size_t size, const char *prefix)
-{
-	size_t n = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < M_NMETHODS && n < size; i++)
-		n += (size_t)snprintf(buf + n, size - n, "%s%s", prefix,
-		    methods[i]->name);
-	return n;
-}
-
 struct engine *
 engine_new(const struct engine_conf *conf)
 {
@@ -186,16 +150,17 @@ engine_new(const struct engine_conf *conf)
 
 	if (e == NULL)
 		return NULL;
-	if ((e->probes = probes_new()) == NULL) {
+	if ((e->probes = remembered_new()) == NULL) {
 		free(e);
 		return NULL;
 	}
 	e->conf = *conf;
-	e->io.pipefd[0] = e->io.pipefd[1] = -1;
-	e->io.pipe_size = conf->pipe_size;
-	e->io.bufsize = RW_BUFSIZE;
-	e->forced[0] = conf->reflink == REFLINK_ALWAYS ? M_REFLINK :
-	    conf->method >= 0 ? (enum method_id)conf->method : M_END;
+	e->scratch.pipefd[0] = e->scratch.pipefd[1] = -1;
+	e->scratch.pipe_size = conf->pipe_size;
+	e->scratch.bufsize = RW_BUFSIZE;
+	e->forced[0] = conf->reflink == REFLINK_ALWAYS ?
+	    method_with(METHOD_CLONES) : conf->method >= 0 ?
+	    (enum method_id)conf->method : M_END;
 	e->forced[1] = M_END;
 	return e;
 }
@@ -205,12 +170,12 @@ engine_free(struct engine *e)
 {
 	if (e == NULL)
 		return;
-	if (e->io.pipefd[0] != -1) {
-		(void)close(e->io.pipefd[0]);
-		(void)close(e->io.pipefd[1]);
+	if (e->scratch.pipefd[0] != -1) {
+		(void)close(e->scratch.pipefd[0]);
+		(void)close(e->scratch.pipefd[1]);
 	}
-	free(e->io.buf);
-	probes_free(e->probes);
+	free(e->scratch.buf);
+	remembered_free(e->probes);
 	free(e);
 }
 
@@ -263,7 +228,7 @@ maybe_more(struct engine *e, const struct fdinfo *s)
 		return false;
 	if (s->st.st_size > s->offset)
 		return true;
-	return fs_size_unreliable(probes_fsmagic(e->probes, s));
+	return fs_size_unreliable(remembered_fsmagic(e->probes, s));
 }
 
 /*
@@ -277,25 +242,26 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 {
 	int err;
 
+	unsigned caps = method_caps(m);
+
 	*remembered = 0;
-	if (m == M_REFLINK && e->conf.reflink == REFLINK_NEVER)
+	if ((caps & METHOD_CLONES) && e->conf.reflink == REFLINK_NEVER)
 		return "--reflink=never";
-	if ((m == M_REFLINK || m == M_COPY_FILE_RANGE) &&
-	    e->conf.sparse == SPARSE_NEVER)
+	if ((caps & METHOD_KEEPS_HOLES) && e->conf.sparse == SPARSE_NEVER)
 		return "--sparse=never, and it can keep holes";
-	if (m != M_REFLINK && m != M_READWRITE && x->punch)
+	if (!(caps & (METHOD_CLONES | METHOD_MAKES_HOLES)) && x->punch)
 		return "--sparse=always: only read/write turns zeros into holes";
-	if (m == M_COPY_FILE_RANGE && e->conf.reflink == REFLINK_NEVER &&
-	    fs_may_clone(probes_fsmagic(e->probes, x->dst)))
+	if ((caps & METHOD_MAY_CLONE) && e->conf.reflink == REFLINK_NEVER &&
+	    fs_may_clone(remembered_fsmagic(e->probes, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
-	if ((err = probes_lookup(e->probes, m, x->src, x->dst, call)) != 0) {
+	if ((err = remembered_refusal(e->probes, m, x->src, x->dst, call)) != 0) {
 		*remembered = err;
 		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
 		    " %s before", errno_name(err), err == ENOSYS ? "process" :
 		    "device pair");
 		return e->why;
 	}
-	return methods[m]->unfit != NULL ? methods[m]->unfit(x) : NULL;
+	return method_get(m)->unfit != NULL ? method_get(m)->unfit(x) : NULL;
 }
 
 /* The method that runs after at[0] gives up: the next one not skipped. */
@@ -321,10 +287,10 @@ static bool
 shares_pages(struct engine *e, enum method_id m, const struct xfer *x,
     const struct mresult *r)
 {
-	return (m == M_SPLICE || m == M_SENDFILE) && r->bytes > 0 &&
+	return (method_caps(m) & METHOD_SHARES_PAGES) && r->bytes > 0 &&
 	    x->src->kind == FD_REGULAR && !x->src->direct &&
 	    (x->dst->kind == FD_PIPE || x->dst->kind == FD_SOCKET) &&
-	    !fs_pseudo(probes_fsmagic(e->probes, x->src));
+	    !fs_pseudo(remembered_fsmagic(e->probes, x->src));
 }
 
 static bool
@@ -408,12 +374,12 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if ((why = skip_reason(e, x, m, &remembered, &call)) != NULL)
 		return skipped(e, x, at, why, remembered, call);
 	x->method = m;
-	methods[m]->copy(x, &r);
+	method_get(m)->copy(x, &r);
 	*moved += r.bytes;
 	if (x->len != XFER_TO_EOF)
 		x->len -= r.bytes;
 	if (r.status == M_UNSUPPORTED) {
-		if (r.bytes == 0 && probes_remember(e->probes, m, x->src,
+		if (r.bytes == 0 && remember_refusal(e->probes, m, x->src,
 		    x->dst, r.err, r.call))
 			note = r.err == ENOSYS ? "disabled for this process" :
 			    "remembered for this device pair";
@@ -527,7 +493,7 @@ copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
     off_t *moved)
 {
 	/* A clone keeps the holes by itself; try it on the whole file. */
-	if (chain[0] == M_REFLINK) {
+	if (method_caps(chain[0]) & METHOD_CLONES) {
 		if (chain[1] == M_END)
 			return run_chain(e, x, chain, moved);
 		switch (attempt(e, x, chain, moved)) {
@@ -588,16 +554,16 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 {
 	struct xfer x = {
 		.src = src, .dst = dst, .len = XFER_TO_EOF,
-		.chunk = e->conf.tick != NULL ? TICK_CHUNK : XFER_CHUNK,
-		.io = &e->io, .tick = e->conf.tick,
+		.chunk = e->conf.watch != NULL ? TICK_CHUNK : XFER_CHUNK,
+		.scratch = &e->scratch, .watch = e->conf.watch,
 	};
 	const enum method_id *chain = chain_for(e, src, dst);
 	int rc;
 
 	*moved = 0;
 	e->stats.pairs++;
-	if (x.tick != NULL)
-		x.tick->pair(x.tick->arg, src);
+	if (x.watch != NULL)
+		x.watch->pair(x.watch->arg, src);
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)

@@ -9,8 +9,9 @@
 #include <stddef.h>
 
 #include "fdinfo.h"
-#include "method.h"
-#include "report.h"
+
+struct stats;
+struct watcher;
 
 enum reflink_mode {
 	REFLINK_AUTO,
@@ -30,7 +31,7 @@ struct engine_conf {
 	enum sparse_mode	 sparse;
 	size_t			 pipe_size;
 	bool			 trace;
-	const struct xtick	*tick;		/* --progress, or NULL */
+	const struct watcher	*watch;		/* --progress, or NULL */
 };
 
 struct engine;
@@ -43,9 +44,5 @@ int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
-
-const char	*method_name(enum method_id);
-int		 method_lookup(const char *);
-size_t		 method_list(char *, size_t, const char *);
 
 #endif

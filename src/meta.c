@@ -22,7 +22,7 @@
  * its set-ID bits.  Returns 1 if preserved, 0 if not (but fine), -1.
  */
 static int
-keep_owner(const struct ctx *c, const struct loc *d, int fd,
+keep_owner(const struct copier *c, const struct loc *d, int fd,
     const struct stat *st)
 {
 	int rc;
@@ -102,7 +102,7 @@ keep_mode(const struct loc *d, int fd, const struct stat *st, mode_t mode,
  * each.
  */
 int
-meta_preserve(const struct ctx *c, const struct loc *d, int fd,
+meta_preserve(const struct copier *c, const struct loc *d, int fd,
     const struct stat *st, int flags, const struct perm *p)
 {
 	mode_t mode = st->st_mode & 07777;
@@ -139,7 +139,7 @@ meta_preserve(const struct ctx *c, const struct loc *d, int fd,
  * copied.
  */
 static bool
-xattr_wanted(const struct ctx *c, const char *name)
+xattr_wanted(const struct copier *c, const char *name)
 {
 	if (!c->o->keep_xattr)
 		return false;
@@ -160,7 +160,7 @@ xattr_acl(const char *name)
 }
 
 static bool
-xattr_quiet(const struct ctx *c, int err)
+xattr_quiet(const struct copier *c, int err)
 {
 	return !c->o->require_xattr && (err == ENOTSUP || c->o->quiet_xattr);
 }
@@ -173,7 +173,7 @@ list_xattrs(const struct loc *s, int fd, char *buf, size_t size)
 }
 
 static int
-copy_one_xattr(const struct ctx *c, const struct loc *s, int sfd,
+copy_one_xattr(const struct copier *c, const struct loc *s, int sfd,
     const struct loc *d, int dfd, const char *name)
 {
 	char *val = NULL;
@@ -212,7 +212,7 @@ copy_one_xattr(const struct ctx *c, const struct loc *s, int sfd,
  * listing shows the source has (ACL_UNKNOWN where there was none).
  */
 int
-meta_xattrs(const struct ctx *c, const struct loc *s, int sfd,
+meta_xattrs(const struct copier *c, const struct loc *s, int sfd,
     const struct loc *d, int dfd, int *acls)
 {
 	ssize_t len;

@@ -15,18 +15,9 @@
 #include <stddef.h>
 
 #include "fdinfo.h"
+#include "methods.h"
 
 #define XFER_TO_EOF	((off_t)-1)
-
-enum method_id {
-	M_REFLINK,
-	M_COPY_FILE_RANGE,
-	M_SENDFILE,
-	M_SPLICE,
-	M_READWRITE,
-	M_NMETHODS,
-	M_END = M_NMETHODS
-};
 
 enum mstatus {
 	M_DONE,			/* the source ended, or len bytes moved */
@@ -50,7 +41,7 @@ struct mresult {
 };
 
 /* What the engine lends its methods, kept across pairs. */
-struct xio {
+struct scratch {
 	int		 pipefd[2];	/* splice's intermediate pipe, or -1 */
 	size_t		 pipe_size;	/* capacity to ask for */
 	char		*buf;		/* read/write buffer */
@@ -62,7 +53,7 @@ struct xio {
  * before each pair, every method tells moved() after each call that
  * moved bytes.  NULL costs a comparison, no system call.
  */
-struct xtick {
+struct watcher {
 	void		 (*pair)(void *, const struct fdinfo *);
 	void		 (*moved)(void *, enum method_id, off_t);
 	void		*arg;
@@ -74,13 +65,29 @@ struct xfer {
 	off_t		 chunk;		/* most bytes one call may ask for */
 	bool		 maybe_more;	/* a 0 at the start may not mean EOF */
 	bool		 punch;		/* leave holes for runs of zeros */
-	struct xio	*io;
-	enum method_id	 method;	/* the one running, for tick */
-	const struct xtick *tick;	/* or NULL */
+	struct scratch	*scratch;
+	enum method_id	 method;	/* the one running, for watch */
+	const struct watcher *watch;	/* or NULL */
 };
+
+/*
+ * What the engine needs to know of a method beyond its name, so that it
+ * never asks which method it is (methods.c's table holds the rows).
+ */
+#define METHOD_CLONES		0x01	/* shares the source's extents, whole
+					 * files only: --reflink's method */
+#define METHOD_MAY_CLONE	0x02	/* may share extents where the
+					 * filesystem can (--reflink=never) */
+#define METHOD_KEEPS_HOLES	0x04	/* keeps a source's holes by itself
+					 * (--sparse=never rules it out) */
+#define METHOD_MAKES_HOLES	0x08	/* can turn zeros into holes
+					 * (--sparse=always needs it) */
+#define METHOD_SHARES_PAGES	0x10	/* from a file, hands the reader
+					 * page-cache pages, not a copy */
 
 struct method {
 	const char	*name;
+	unsigned	 caps;		/* METHOD_* */
 	/* Why the method cannot serve this pair at all, or NULL. */
 	const char	*(*unfit)(const struct xfer *);
 	void		 (*copy)(struct xfer *, struct mresult *);
@@ -96,12 +103,20 @@ extern const struct method method_readwrite;
 static inline void
 xfer_moved(const struct xfer *x, off_t n)
 {
-	if (x->tick != NULL && n > 0)
-		x->tick->moved(x->tick->arg, x->method, n);
+	if (x->watch != NULL && n > 0)
+		x->watch->moved(x->watch->arg, x->method, n);
 }
 
 /* One data call of a method: at most want bytes; -1 with errno set. */
-typedef ssize_t	(*xfer_call_fn)(struct xfer *, size_t);
+typedef ssize_t	(*xfer_call_fn)(struct xfer *, void *, size_t);
+
+/* A data call as xfer_step makes it (method_util.c says the rules). */
+struct step {
+	xfer_call_fn	 call;
+	void		*arg;		/* handed to call */
+	enum mside	 wait;		/* the end EAGAIN may come from */
+	bool		 taken;		/* writes bytes already read */
+};
 
 /* Shared by the methods: method_util.c */
 void	 xfer_loop(struct xfer *, struct mresult *, xfer_call_fn,
@@ -114,8 +129,10 @@ int	 xfer_wait(const struct xfer *, enum mside);
 bool	 xfer_retry(int);
 bool	 xfer_retry_taken(int);
 void	 mresult_fail(struct mresult *, int, const char *, enum mside);
-char	*xio_buffer(struct xio *);
-size_t	 write_all(const struct xfer *, const char *, size_t,
+void	 mresult_error(struct mresult *, int, const char *, enum mside);
+ssize_t	 xfer_step(struct xfer *, const struct step *, size_t,
 	    struct mresult *);
+char	*scratch_buffer(struct scratch *);
+size_t	 write_all(struct xfer *, const char *, size_t, struct mresult *);
 
 #endif

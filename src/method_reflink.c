@@ -52,6 +52,7 @@ reflink_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_reflink = {
 	.name = "reflink",
+	.caps = METHOD_CLONES | METHOD_KEEPS_HOLES,
 	.unfit = reflink_unfit,
 	.copy = reflink_copy,
 };

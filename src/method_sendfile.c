@@ -11,8 +11,9 @@
 #define SENDFILE_MAX	((size_t)0x7ffff000)
 
 static ssize_t
-sendfile_call(struct xfer *x, size_t want)
+sendfile_call(struct xfer *x, void *arg, size_t want)
 {
+	(void)arg;
 	return sendfile(x->dst->fd, x->src->fd, NULL,
 	    want < SENDFILE_MAX ? want : SENDFILE_MAX);
 }
@@ -25,6 +26,7 @@ sendfile_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_sendfile = {
 	.name = "sendfile",
+	.caps = METHOD_SHARES_PAGES,
 	.unfit = NULL,
 	.copy = sendfile_copy,
 };

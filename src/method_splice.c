@@ -27,13 +27,14 @@ direct_side(const struct xfer *x)
 }
 
 static ssize_t
-splice_call(struct xfer *x, size_t want)
+splice_call(struct xfer *x, void *arg, size_t want)
 {
+	(void)arg;
 	return splice(x->src->fd, NULL, x->dst->fd, NULL, want, SPLICE_F_MOVE);
 }
 
 static void
-pipe_close(struct xio *io)
+pipe_close(struct scratch *io)
 {
 	if (io->pipefd[0] == -1)
 		return;
@@ -44,7 +45,7 @@ pipe_close(struct xio *io)
 
 /* The intermediate pipe lives as long as the engine: one per process. */
 static int
-pipe_open(struct xio *io)
+pipe_open(struct scratch *io)
 {
 	if (io->pipefd[0] != -1)
 		return 0;
@@ -57,6 +58,12 @@ pipe_open(struct xio *io)
 	return 0;
 }
 
+static ssize_t
+read_pipe(struct xfer *x, void *buf, size_t len)
+{
+	return read(x->scratch->pipefd[0], buf, len);
+}
+
 /*
  * The out-splice refused after the in-splice filled the pipe: move what
  * is in the pipe with read/write so the next method starts exactly after
@@ -65,26 +72,22 @@ pipe_open(struct xio *io)
 static int
 pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 {
-	char *buf = xio_buffer(x->io);
-	size_t put, want;
+	char *buf = scratch_buffer(x->scratch);
+	struct step st = { read_pipe, buf, SIDE_BOTH, true };
+	size_t put;
 	ssize_t n;
 
 	if (buf == NULL) {
-		r->err = ENOMEM;
-		r->call = "malloc";
+		mresult_error(r, ENOMEM, "malloc", SIDE_BOTH);
 		return -1;
 	}
 	while (len > 0) {
-		want = len < x->io->bufsize ? len : x->io->bufsize;
-		r->calls++;
-		n = read(x->io->pipefd[0], buf, want);
-		if (n == -1 && xfer_retry_taken(errno))
-			continue;
+		n = xfer_step(x, &st, len < x->scratch->bufsize ? len :
+		    x->scratch->bufsize, r);
 		if (n <= 0) {
 			/* The pipe holds len bytes: a 0 here is a lie. */
-			r->err = n == 0 ? EIO : errno;
-			r->call = "read";
-			r->side = SIDE_BOTH;
+			mresult_error(r, n == 0 ? EIO : errno, "read",
+			    SIDE_BOTH);
 			return -1;
 		}
 		put = write_all(x, buf, (size_t)n, r);
@@ -92,35 +95,35 @@ pipe_rescue(struct xfer *x, size_t len, off_t *moved, struct mresult *r)
 		xfer_moved(x, (off_t)put);
 		len -= put;
 		if (put < (size_t)n) {
-			r->err = errno;
-			r->call = "write";
-			r->side = SIDE_WRITE;
+			mresult_error(r, errno, "write", SIDE_WRITE);
 			return -1;
 		}
 	}
 	return 0;
 }
 
+static ssize_t
+splice_out(struct xfer *x, void *arg, size_t len)
+{
+	(void)arg;
+	return splice(x->scratch->pipefd[0], NULL, x->dst->fd, NULL, len,
+	    SPLICE_F_MOVE);
+}
+
 /* Empty the pipe into x->dst; on failure r says why.  Returns 0 or -1. */
 static int
 pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 {
+	const struct step st = { splice_out, NULL, SIDE_WRITE, true };
 	ssize_t n;
 
 	while (inpipe > 0) {
-		r->calls++;
-		n = splice(x->io->pipefd[0], NULL, x->dst->fd, NULL, inpipe,
-		    SPLICE_F_MOVE);
-		if (n > 0) {
+		if ((n = xfer_step(x, &st, inpipe, r)) > 0) {
 			inpipe -= (size_t)n;
 			*moved += n;
 			xfer_moved(x, n);
 			continue;
 		}
-		if (n == -1 && xfer_retry_taken(errno))
-			continue;
-		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
-			continue;
 		if (n == 0)
 			errno = EIO;
 		mresult_fail(r, errno, "splice", SIDE_WRITE);
@@ -129,51 +132,51 @@ pipe_drain(struct xfer *x, size_t inpipe, off_t *moved, struct mresult *r)
 				return -1;
 			r->status = M_ERROR;
 		}
-		pipe_close(x->io);
+		pipe_close(x->scratch);
 		return -1;
 	}
 	return 0;
 }
 
+static ssize_t
+splice_in(struct xfer *x, void *arg, size_t len)
+{
+	(void)arg;
+	return splice(x->src->fd, NULL, x->scratch->pipefd[1], NULL, len,
+	    SPLICE_F_MOVE);
+}
+
+/*
+ * Through zcp's pipe, which is always empty when the source is spliced
+ * into it: EAGAIN can only come from the source.
+ */
 static void
 splice_via_pipe(struct xfer *x, struct mresult *r)
 {
+	const struct step st = { splice_in, NULL, SIDE_READ, false };
 	off_t moved = 0;
 	ssize_t n;
 
-	if (pipe_open(x->io) == -1) {
+	if (pipe_open(x->scratch) == -1) {
 		mresult_fail(r, errno, "pipe2", SIDE_BOTH);
 		r->status = M_UNSUPPORTED;
 		return;
 	}
 	while (!xfer_finished(x, moved)) {
-		/* Asked to stop: the pipe is empty here, nothing is lost. */
-		if (sig_pending() != 0) {
+		/* Asked to stop, it returns EINTR: the pipe is empty. */
+		if ((n = xfer_step(x, &st, xfer_want(x, moved), r)) == -1) {
 			r->bytes = moved;
-			mresult_fail(r, EINTR, "splice", SIDE_READ);
+			mresult_fail(r, errno, "splice", SIDE_READ);
 			return;
-		}
-		r->calls++;
-		n = splice(x->src->fd, NULL, x->io->pipefd[1], NULL,
-		    xfer_want(x, moved), SPLICE_F_MOVE);
-		if (n > 0) {
-			if (pipe_drain(x, (size_t)n, &moved, r) == -1) {
-				r->bytes = moved;
-				return;
-			}
-			continue;
 		}
 		if (n == 0) {
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (xfer_retry(errno))
-			continue;
-		if (errno == EAGAIN && xfer_wait(x, SIDE_READ) == 0)
-			continue;
-		r->bytes = moved;
-		mresult_fail(r, errno, "splice", SIDE_READ);
-		return;
+		if (pipe_drain(x, (size_t)n, &moved, r) == -1) {
+			r->bytes = moved;
+			return;
+		}
 	}
 	r->bytes = moved;
 	r->status = M_DONE;
@@ -211,6 +214,7 @@ splice_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_splice = {
 	.name = "splice",
+	.caps = METHOD_SHARES_PAGES,
 	.unfit = NULL,
 	.copy = splice_copy,
 };

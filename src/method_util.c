@@ -119,17 +119,28 @@ xfer_wait(const struct xfer *x, enum mside side)
 	return 0;
 }
 
+/* A failure that is real whatever the errno: the method has no other
+ * way to go on. */
 void
-mresult_fail(struct mresult *r, int err, const char *call, enum mside side)
+mresult_error(struct mresult *r, int err, const char *call, enum mside side)
 {
-	r->status = errno_unsupported(err) ? M_UNSUPPORTED : M_ERROR;
+	r->status = M_ERROR;
 	r->err = err;
 	r->call = call;
 	r->side = side;
 }
 
+/* A failure: "try the next method" for the errnos that mean it. */
+void
+mresult_fail(struct mresult *r, int err, const char *call, enum mside side)
+{
+	mresult_error(r, err, call, side);
+	if (errno_unsupported(err))
+		r->status = M_UNSUPPORTED;
+}
+
 char *
-xio_buffer(struct xio *io)
+scratch_buffer(struct scratch *io)
 {
 	if (io->buf == NULL)
 		io->buf = malloc(io->bufsize);
@@ -137,69 +148,91 @@ xio_buffer(struct xio *io)
 }
 
 /*
- * Write all of buf, bytes taken from the source, waiting out EAGAIN and
- * retrying EINTR (xfer_retry_taken).  Returns the bytes written; fewer
- * than len means failure, with errno set.
+ * The rules of every data call of every method, in one place: call
+ * until it moves something, reaches the end (0) or fails.  EINTR is
+ * retried, unless a signal asked zcp to stop; EAGAIN from a
+ * non-blocking end is waited out with poll on the end (wait) it can
+ * belong to.  Bytes already taken from the source (taken: in a buffer
+ * or zcp's own pipe) are still written after a stop request, so that
+ * nothing read is lost; a second request stops those too.  Each call
+ * is counted in r->calls.  Returns the call's answer, or -1 with errno
+ * set (EINTR: stopped).
  */
-size_t
-write_all(const struct xfer *x, const char *buf, size_t len,
+ssize_t
+xfer_step(struct xfer *x, const struct step *st, size_t want,
     struct mresult *r)
 {
+	bool (*retry)(int) = st->taken ? xfer_retry_taken : xfer_retry;
+	ssize_t n;
+
+	for (;;) {
+		if (st->taken ? sig_urgent() : sig_pending() != 0) {
+			errno = EINTR;
+			return -1;
+		}
+		r->calls++;
+		if ((n = st->call(x, st->arg, want)) >= 0)
+			return n;
+		if (retry(errno))
+			continue;
+		if (errno != EAGAIN || xfer_wait(x, st->wait) == -1)
+			return -1;
+	}
+}
+
+static ssize_t
+write_call(struct xfer *x, void *buf, size_t len)
+{
+	return write(x->dst->fd, buf, len);
+}
+
+/*
+ * Write all of buf, bytes taken from the source.  Returns the bytes
+ * written; fewer than len means failure, with errno set.
+ */
+size_t
+write_all(struct xfer *x, const char *buf, size_t len, struct mresult *r)
+{
+	struct step st = { write_call, NULL, SIDE_WRITE, true };
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		r->calls++;
-		n = write(x->dst->fd, buf + done, len - done);
-		if (n > 0) {
-			done += (size_t)n;
-			continue;
+		st.arg = (void *)(buf + done);
+		if ((n = xfer_step(x, &st, len - done, r)) <= 0) {
+			if (n == 0)
+				errno = EIO;
+			break;
 		}
-		if (n == -1 && xfer_retry_taken(errno))
-			continue;
-		if (n == -1 && errno == EAGAIN && xfer_wait(x, SIDE_WRITE) == 0)
-			continue;
-		if (n == 0)
-			errno = EIO;
-		break;
+		done += (size_t)n;
 	}
 	return done;
 }
 
 /*
  * The loop of copy_file_range, sendfile and a direct splice: call until
- * the source ends or x->len bytes moved, retrying EINTR, waiting out
- * EAGAIN, and stopping at the byte reached when a signal asks zcp to stop
- * (a call that moved some bytes before the signal returns them, and the
- * next one would go on).  name and side are for a failure.
+ * the source ends or x->len bytes moved, stopping at the byte reached
+ * when a signal asks zcp to stop (a call that moved some bytes before
+ * the signal returns them, and the next one would go on).  name and
+ * side are for a failure.
  */
 void
 xfer_loop(struct xfer *x, struct mresult *r, xfer_call_fn call,
     const char *name, enum mside side)
 {
+	struct step st = { call, NULL, SIDE_BOTH, false };
 	off_t moved = 0;
 	ssize_t n;
 
 	while (!xfer_finished(x, moved)) {
-		if (sig_pending() != 0) {
-			errno = EINTR;
+		if ((n = xfer_step(x, &st, xfer_want(x, moved), r)) == -1)
 			break;
-		}
-		r->calls++;
-		n = call(x, xfer_want(x, moved));
-		if (n > 0) {
-			moved += n;
-			xfer_moved(x, n);
-			continue;
-		}
 		if (n == 0) {
 			xfer_zero(x, moved, r);
 			return;
 		}
-		if (xfer_retry(errno))
-			continue;
-		if (errno != EAGAIN || xfer_wait(x, SIDE_BOTH) == -1)
-			break;
+		moved += n;
+		xfer_moved(x, n);
 	}
 	r->bytes = moved;
 	if (xfer_finished(x, moved))

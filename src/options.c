@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -14,175 +15,12 @@
 
 #include "diag.h"
 #include "cp.h"
+#include "method.h"
 #include "options.h"
 
 #define HELP_COLUMN	31
+#define HELP_TEXT	48		/* columns of a description */
 #define DEFAULT_PIPE	((size_t)1 << 20)
-
-enum {
-	OPT_ATOMIC = CHAR_MAX + 1,
-	OPT_ATTR_ONLY,
-	OPT_BACKUP,
-	OPT_COPY_CONTENTS,
-	OPT_KEEP_DIR_SYMLINK,
-	OPT_METHOD,
-	OPT_NO_PRESERVE,
-	OPT_PARENTS,
-	OPT_PIPE_SIZE,
-	OPT_PRESERVE,
-	OPT_PROGRESS,
-	OPT_REFLINK,
-	OPT_REMOVE_DEST,
-	OPT_SPARSE,
-	OPT_STATS,
-	OPT_STATS_FILE,
-	OPT_STRIP_SLASHES,
-	OPT_SYNC,
-	OPT_TRACE,
-	OPT_HELP,
-	OPT_VERSION
-};
-
-struct optdef {
-	const char	*name;		/* long name, or NULL */
-	const char	*shorts;	/* its short letters, or NULL */
-	int		 has_arg;
-	int		 val;		/* the short option, or OPT_* */
-	const char	*arg;		/* as --help shows it */
-	const char	*help;		/* lines after the first start "\n" */
-};
-
-static const struct optdef optdefs[] = {
-	{ "archive", "a", no_argument, 'a', NULL,
-	  "same as -dR --preserve=all" },
-	{ "atomic", NULL, no_argument, OPT_ATOMIC, NULL,
-	  "make each destination file appear whole or not\n"
-	  "  at all: write a temporary file in its directory\n"
-	  "  and rename it into place when complete" },
-	{ "attributes-only", NULL, no_argument, OPT_ATTR_ONLY, NULL,
-	  "don't copy the file data, just the attributes" },
-	{ "backup", NULL, optional_argument, OPT_BACKUP, "[=CONTROL]",
-	  "make a backup of each existing destination file" },
-	{ NULL, "b", no_argument, 'b', NULL,
-	  "like --backup but does not accept an argument" },
-	{ "copy-contents", NULL, no_argument, OPT_COPY_CONTENTS, NULL,
-	  "copy contents of special files when recursive" },
-	{ NULL, "d", no_argument, 'd', NULL,
-	  "same as --no-dereference --preserve=links" },
-	{ "force", "f", no_argument, 'f', NULL,
-	  "if an existing destination file cannot be\n"
-	  "  opened, remove it and try again (this option\n"
-	  "  is ignored when the -n option is also used)" },
-	{ "interactive", "i", no_argument, 'i', NULL,
-	  "prompt before overwrite (overrides a previous -n\n"
-	  "  option)" },
-	{ NULL, "H", no_argument, 'H', NULL,
-	  "follow command-line symbolic links in SOURCE" },
-	{ "keep-directory-symlink", NULL, no_argument, OPT_KEEP_DIR_SYMLINK,
-	  NULL,
-	  "with -r, copy into an existing symlink to a\n"
-	  "  directory instead of refusing to replace it" },
-	{ "link", "l", no_argument, 'l', NULL,
-	  "hard link files instead of copying" },
-	{ "dereference", "L", no_argument, 'L', NULL,
-	  "always follow symbolic links in SOURCE" },
-	{ "method", NULL, required_argument, OPT_METHOD, "=METHOD",
-	  "copy by METHOD: auto (the default: the best\n"
-	  "  path for each pair, falling back when refused),\n"
-	  "  reflink, copy_file_range, sendfile, splice or\n"
-	  "  readwrite (that path only; fail where it cannot)" },
-	{ "no-clobber", "n", no_argument, 'n', NULL,
-	  "do not overwrite an existing file (overrides\n"
-	  "  a previous -i option)" },
-	{ "no-dereference", "P", no_argument, 'P', NULL,
-	  "never follow symbolic links in SOURCE" },
-	{ NULL, "p", no_argument, 'p', NULL,
-	  "same as --preserve=mode,ownership,timestamps" },
-	{ "preserve", NULL, optional_argument, OPT_PRESERVE, "[=ATTR_LIST]",
-	  "preserve the specified attributes (default:\n"
-	  "  mode,ownership,timestamps), if possible\n"
-	  "  additional attributes: links, xattr, all" },
-	{ "no-preserve", NULL, required_argument, OPT_NO_PRESERVE,
-	  "=ATTR_LIST", "don't preserve the specified attributes" },
-	{ "parents", NULL, no_argument, OPT_PARENTS, NULL,
-	  "use full source file name under DIRECTORY" },
-	{ "pipe-size", NULL, required_argument, OPT_PIPE_SIZE, "=SIZE",
-	  "grow pipes to SIZE bytes (e.g. 1M); default:\n"
-	  "  /proc/sys/fs/pipe-max-size" },
-	{ "progress", NULL, no_argument, OPT_PROGRESS, NULL,
-	  "show a one-line meter on standard error" },
-	{ "recursive", "Rr", no_argument, 'R', NULL,
-	  "copy directories recursively" },
-	{ "reflink", NULL, optional_argument, OPT_REFLINK, "[=WHEN]",
-	  "control clone/CoW copies. See below" },
-	{ "remove-destination", NULL, no_argument, OPT_REMOVE_DEST, NULL,
-	  "remove each existing destination file before\n"
-	  "  attempting to open it (contrast with --force)" },
-	{ "sparse", NULL, required_argument, OPT_SPARSE, "=WHEN",
-	  "control creation of sparse files. See below" },
-	{ "stats", NULL, optional_argument, OPT_STATS, "[=FORMAT]",
-	  "at exit, report files, bytes, time and each\n"
-	  "  method's calls on standard error; FORMAT is\n"
-	  "  human (the default) or json" },
-	{ "stats-file", NULL, required_argument, OPT_STATS_FILE, "=FILE",
-	  "write the --stats report to FILE instead" },
-	{ "strip-trailing-slashes", NULL, no_argument, OPT_STRIP_SLASHES,
-	  NULL, "remove any trailing slashes from each SOURCE\n"
-	  "  argument" },
-	{ "sync", NULL, no_argument, OPT_SYNC, NULL,
-	  "flush each destination file, and its directory,\n"
-	  "  to stable storage before reporting success" },
-	{ "symbolic-link", "s", no_argument, 's', NULL,
-	  "make symbolic links instead of copying" },
-	{ "suffix", "S", required_argument, 'S', "=SUFFIX",
-	  "override the usual backup suffix" },
-	{ "target-directory", "t", required_argument, 't', "=DIRECTORY",
-	  "copy all SOURCE arguments into DIRECTORY" },
-	{ "no-target-directory", "T", no_argument, 'T', NULL,
-	  "treat DEST as a normal file" },
-	{ "trace", NULL, no_argument, OPT_TRACE, NULL,
-	  "print each method tried and its outcome" },
-	{ "debug", NULL, no_argument, OPT_TRACE, NULL,
-	  "same as --trace" },
-	{ "update", "u", no_argument, 'u', NULL,
-	  "copy only when the SOURCE file is newer\n"
-	  "  than the destination file or when the\n"
-	  "  destination file is missing" },
-	{ "verbose", "v", no_argument, 'v', NULL,
-	  "explain what is being done" },
-	{ "one-file-system", "x", no_argument, 'x', NULL,
-	  "stay on this file system" },
-	{ NULL, "Z", no_argument, 'Z', NULL,
-	  "set SELinux security context of destination\n"
-	  "  file to default type" },
-	{ "context", NULL, optional_argument, 'Z', "[=CTX]",
-	  "like -Z, or if CTX is specified then set the\n"
-	  "  SELinux or SMACK security context to CTX" },
-	{ "help", NULL, no_argument, OPT_HELP, NULL,
-	  "display this help and exit" },
-	{ "version", NULL, no_argument, OPT_VERSION, NULL,
-	  "output version information and exit" },
-};
-
-#define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
-
-static const char *const reflink_args[] = { "auto", "always", "never", NULL };
-static const char *const sparse_args[] = { "never", "auto", "always", NULL };
-static const enum sparse_mode sparse_modes[] = {
-	SPARSE_NEVER, SPARSE_AUTO, SPARSE_ALWAYS
-};
-static const char *const stats_args[] = { "human", "json", NULL };
-static const enum stats_format stats_formats[] = { STATS_HUMAN, STATS_JSON };
-static const char *const method_args[] = {
-	"auto", "reflink", "copy_file_range", "sendfile", "splice",
-	"readwrite", NULL
-};
-static const char *const preserve_args[] = {
-	"mode", "timestamps", "ownership", "links", "context", "xattr", "all",
-	NULL
-};
-
-enum { P_MODE, P_TIMES, P_OWNER, P_LINKS, P_CONTEXT, P_XATTR, P_ALL };
 
 /* What parsing learns that the checks after it need. */
 struct pstate {
@@ -191,11 +29,265 @@ struct pstate {
 	bool		 want_context;
 };
 
+/* A value an option argument may name, and what it stands for. */
+struct choice {
+	const char	*name;
+	int		 value;
+};
+
+enum optrc { OPT_OK = 0, OPT_FAIL = -1, OPT_DONE = OPTIONS_EXIT };
+
+/* What an option does with its table entry (struct optdef). */
+enum optset {
+	SET_TRUE,		/* the bool at field becomes true */
+	SET_VALUE,		/* the int at field becomes value */
+	SET_CHOICE,		/* the int at field becomes the value of the
+				 * argument among choices (value if none) */
+	SET_STRING,		/* the string at field becomes the argument */
+	SET_CALL		/* call(o, ps, arg) */
+};
+
+struct optdef {
+	const char	*name;		/* long name, or NULL */
+	const char	*shorts;	/* its short letters, or NULL */
+	int		 has_arg;
+	const char	*arg;		/* as --help shows it */
+	const char	*help;		/* lines after the first start "\n" */
+	enum optset	 set;
+	size_t		 field;		/* offsetof(struct options, ...) */
+	int		 value;
+	const struct choice *choices;
+	enum optrc	 (*call)(struct options *, struct pstate *,
+			    const char *);
+};
+
+#define F(m)		offsetof(struct options, m)
+#define FLAG(m)		SET_TRUE, F(m), 0, NULL, NULL
+#define VALUE(m, v)	SET_VALUE, F(m), (v), NULL, NULL
+#define CHOICE(m, c, v)	SET_CHOICE, F(m), (v), (c), NULL
+#define CALL(fn)	SET_CALL, 0, 0, NULL, (fn)
+
+static enum optrc	 set_archive(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_backup(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_suffix(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_d(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_p(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_preserve(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_no_preserve(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_method(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_pipe_size(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_target(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_context(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 show_help(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 show_version(struct options *, struct pstate *,
+			    const char *);
+
+static const struct choice reflink_choices[] = {
+	{ "auto", REFLINK_AUTO }, { "always", REFLINK_ALWAYS },
+	{ "never", REFLINK_NEVER }, { NULL, 0 }
+};
+static const struct choice sparse_choices[] = {
+	{ "never", SPARSE_NEVER }, { "auto", SPARSE_AUTO },
+	{ "always", SPARSE_ALWAYS }, { NULL, 0 }
+};
+static const struct choice stats_choices[] = {
+	{ "human", STATS_HUMAN }, { "json", STATS_JSON }, { NULL, 0 }
+};
+/* gnulib's backupfile: each kind under two names. */
+static const struct choice backup_choices[] = {
+	{ "none", BACKUP_NONE }, { "off", BACKUP_NONE },
+	{ "simple", BACKUP_SIMPLE }, { "never", BACKUP_SIMPLE },
+	{ "existing", BACKUP_EXISTING }, { "nil", BACKUP_EXISTING },
+	{ "numbered", BACKUP_NUMBERED }, { "t", BACKUP_NUMBERED },
+	{ NULL, 0 }
+};
+
+enum { P_MODE, P_TIMES, P_OWNER, P_LINKS, P_CONTEXT, P_XATTR, P_ALL };
+
+static const struct choice preserve_choices[] = {
+	{ "mode", P_MODE }, { "timestamps", P_TIMES },
+	{ "ownership", P_OWNER }, { "links", P_LINKS },
+	{ "context", P_CONTEXT }, { "xattr", P_XATTR }, { "all", P_ALL },
+	{ NULL, 0 }
+};
+
+static const struct optdef optdefs[] = {
+	{ "archive", "a", no_argument, NULL,
+	  "same as -dR --preserve=all",
+	  CALL(set_archive) },
+	{ "atomic", NULL, no_argument, NULL,
+	  "make each destination file appear whole or not\n"
+	  "  at all: write a temporary file in its directory\n"
+	  "  and rename it into place when complete",
+	  FLAG(cp.atomic) },
+	{ "attributes-only", NULL, no_argument, NULL,
+	  "don't copy the file data, just the attributes",
+	  FLAG(cp.attr_only) },
+	{ "backup", NULL, optional_argument, "[=CONTROL]",
+	  "make a backup of each existing destination file",
+	  CALL(set_backup) },
+	{ NULL, "b", no_argument, NULL,
+	  "like --backup but does not accept an argument",
+	  CALL(set_backup) },
+	{ "copy-contents", NULL, no_argument, NULL,
+	  "copy contents of special files when recursive",
+	  FLAG(cp.copy_contents) },
+	{ NULL, "d", no_argument, NULL,
+	  "same as --no-dereference --preserve=links",
+	  CALL(set_d) },
+	{ "force", "f", no_argument, NULL,
+	  "if an existing destination file cannot be\n"
+	  "  opened, remove it and try again (this option\n"
+	  "  is ignored when the -n option is also used)",
+	  FLAG(cp.force) },
+	{ "interactive", "i", no_argument, NULL,
+	  "prompt before overwrite (overrides a previous -n\n"
+	  "  option)",
+	  VALUE(cp.clobber, CLOBBER_ASK) },
+	{ NULL, "H", no_argument, NULL,
+	  "follow command-line symbolic links in SOURCE",
+	  VALUE(cp.deref, DEREF_COMMAND_LINE) },
+	{ "keep-directory-symlink", NULL, no_argument, NULL,
+	  "with -r, copy into an existing symlink to a\n"
+	  "  directory instead of refusing to replace it",
+	  FLAG(cp.keep_dir_symlink) },
+	{ "link", "l", no_argument, NULL,
+	  "hard link files instead of copying",
+	  FLAG(cp.hard_link) },
+	{ "dereference", "L", no_argument, NULL,
+	  "always follow symbolic links in SOURCE",
+	  VALUE(cp.deref, DEREF_ALWAYS) },
+	{ "method", NULL, required_argument, "=METHOD",
+	  NULL,
+	  CALL(set_method) },
+	{ "no-clobber", "n", no_argument, NULL,
+	  "do not overwrite an existing file (overrides\n"
+	  "  a previous -i option)",
+	  VALUE(cp.clobber, CLOBBER_NO) },
+	{ "no-dereference", "P", no_argument, NULL,
+	  "never follow symbolic links in SOURCE",
+	  VALUE(cp.deref, DEREF_NEVER) },
+	{ NULL, "p", no_argument, NULL,
+	  "same as --preserve=mode,ownership,timestamps",
+	  CALL(set_p) },
+	{ "preserve", NULL, optional_argument, "[=ATTR_LIST]",
+	  "preserve the specified attributes (default:\n"
+	  "  mode,ownership,timestamps), if possible\n"
+	  "  additional attributes: links, xattr, all",
+	  CALL(set_preserve) },
+	{ "no-preserve", NULL, required_argument, "=ATTR_LIST",
+	  "don't preserve the specified attributes",
+	  CALL(set_no_preserve) },
+	{ "parents", NULL, no_argument, NULL,
+	  "use full source file name under DIRECTORY",
+	  FLAG(cp.parents) },
+	{ "pipe-size", NULL, required_argument, "=SIZE",
+	  "grow pipes to SIZE bytes (e.g. 1M); default:\n"
+	  "  /proc/sys/fs/pipe-max-size",
+	  CALL(set_pipe_size) },
+	{ "progress", NULL, no_argument, NULL,
+	  "show a one-line meter on standard error",
+	  FLAG(progress) },
+	{ "recursive", "Rr", no_argument, NULL,
+	  "copy directories recursively",
+	  FLAG(cp.recursive) },
+	{ "reflink", NULL, optional_argument, "[=WHEN]",
+	  "control clone/CoW copies. See below",
+	  CHOICE(engine.reflink, reflink_choices, REFLINK_ALWAYS) },
+	{ "remove-destination", NULL, no_argument, NULL,
+	  "remove each existing destination file before\n"
+	  "  attempting to open it (contrast with --force)",
+	  FLAG(cp.remove_dest) },
+	{ "sparse", NULL, required_argument, "=WHEN",
+	  "control creation of sparse files. See below",
+	  CHOICE(engine.sparse, sparse_choices, 0) },
+	{ "stats", NULL, optional_argument, "[=FORMAT]",
+	  "at exit, report files, bytes, time and each\n"
+	  "  method's calls on standard error; FORMAT is\n"
+	  "  human (the default) or json",
+	  CHOICE(stats, stats_choices, STATS_HUMAN) },
+	{ "stats-file", NULL, required_argument, "=FILE",
+	  "write the --stats report to FILE instead",
+	  SET_STRING, F(stats_file), 0, NULL, NULL },
+	{ "strip-trailing-slashes", NULL, no_argument, NULL,
+	  "remove any trailing slashes from each SOURCE\n"
+	  "  argument",
+	  FLAG(cp.strip_slashes) },
+	{ "sync", NULL, no_argument, NULL,
+	  "flush each destination file, and its directory,\n"
+	  "  to stable storage before reporting success",
+	  FLAG(cp.sync) },
+	{ "symbolic-link", "s", no_argument, NULL,
+	  "make symbolic links instead of copying",
+	  FLAG(cp.symbolic_link) },
+	{ "suffix", "S", required_argument, "=SUFFIX",
+	  "override the usual backup suffix",
+	  CALL(set_suffix) },
+	{ "target-directory", "t", required_argument, "=DIRECTORY",
+	  "copy all SOURCE arguments into DIRECTORY",
+	  CALL(set_target) },
+	{ "no-target-directory", "T", no_argument, NULL,
+	  "treat DEST as a normal file",
+	  FLAG(cp.no_target_dir) },
+	{ "trace", NULL, no_argument, NULL,
+	  "print each method tried and its outcome",
+	  FLAG(engine.trace) },
+	{ "debug", NULL, no_argument, NULL,
+	  "same as --trace",
+	  FLAG(engine.trace) },
+	{ "update", "u", no_argument, NULL,
+	  "copy only when the SOURCE file is newer\n"
+	  "  than the destination file or when the\n"
+	  "  destination file is missing",
+	  FLAG(cp.update) },
+	{ "verbose", "v", no_argument, NULL,
+	  "explain what is being done",
+	  FLAG(cp.verbose) },
+	{ "one-file-system", "x", no_argument, NULL,
+	  "stay on this file system",
+	  FLAG(cp.one_fs) },
+	{ NULL, "Z", no_argument, NULL,
+	  "set SELinux security context of destination\n"
+	  "  file to default type",
+	  CALL(set_context) },
+	{ "context", NULL, optional_argument, "[=CTX]",
+	  "like -Z, or if CTX is specified then set the\n"
+	  "  SELinux or SMACK security context to CTX",
+	  CALL(set_context) },
+	{ "help", NULL, no_argument, NULL,
+	  "display this help and exit",
+	  CALL(show_help) },
+	{ "version", NULL, no_argument, NULL,
+	  "output version information and exit",
+	  CALL(show_version) },
+};
+
+#define NOPTDEFS	(sizeof(optdefs) / sizeof(optdefs[0]))
+
+/* One line of --help's description, at its column; n: where we are. */
 static void
-help_option(const struct optdef *o)
+help_line(int n, const char *text, int len)
 {
-	char left[80];
-	const char *h = o->help, *nl, *sh;
+	printf("%*s%.*s\n", HELP_COLUMN - n > 0 ? HELP_COLUMN - n : 0, "",
+	    len, text);
+}
+
+static void
+help_option(const struct optdef *o, const char *help)
+{
+	const char *h = help, *nl, *sh;
 	int n = 2;
 
 	fputs("  ", stdout);
@@ -205,11 +297,8 @@ help_option(const struct optdef *o)
 			    o->name != NULL ? ", " : "");
 	} else
 		n += printf("    ");
-	if (o->name != NULL) {
-		snprintf(left, sizeof(left), "--%s%s", o->name,
-		    o->arg != NULL ? o->arg : "");
-		n += printf("%s", left);
-	}
+	if (o->name != NULL)
+		n += printf("--%s%s", o->name, o->arg != NULL ? o->arg : "");
 	if (n + 1 >= HELP_COLUMN) {
 		if (n + 2 > HELP_COLUMN + 3 || strchr(h, '\n') != NULL)
 			fputs("\n", stdout), n = 0;
@@ -218,8 +307,7 @@ help_option(const struct optdef *o)
 	}
 	for (;;) {
 		nl = strchr(h, '\n');
-		printf("%*s%.*s\n", HELP_COLUMN - n > 0 ? HELP_COLUMN - n : 0,
-		    "", (int)(nl != NULL ? nl - h : (long)strlen(h)), h);
+		help_line(n, h, (int)(nl != NULL ? nl - h : (long)strlen(h)));
 		if (nl == NULL)
 			break;
 		h = nl + 1;
@@ -227,9 +315,57 @@ help_option(const struct optdef *o)
 	}
 }
 
+/* text into buf, a line of --help after another, words wrapped. */
+static size_t
+help_wrap(char *buf, size_t size, const char *text)
+{
+	size_t n = 0, line = 0, len;
+
+	while (*text != '\0' && n < size) {
+		len = strcspn(text, " ");
+		if (line > 0 && line + 1 + len > HELP_TEXT) {
+			n += (size_t)snprintf(buf + n, size - n, "\n  ");
+			line = 0;
+		} else if (line > 0)
+			n += (size_t)snprintf(buf + n, size - n, " "), line++;
+		if (n < size)
+			n += (size_t)snprintf(buf + n, size - n, "%.*s",
+			    (int)len, text);
+		line += len;
+		text += len + strspn(text + len, " ");
+	}
+	return n;
+}
+
+/*
+ * --method's description, with the methods of methods.c's table, so
+ * that a new method shows here by itself.
+ */
+static void
+method_help(char *buf, size_t size)
+{
+	char list[256];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < M_NMETHODS && n < sizeof(list); i++)
+		n += (size_t)snprintf(list + n, sizeof(list) - n, "%s%s",
+		    method_name((enum method_id)i), i + 2 < M_NMETHODS ? ", " :
+		    i + 1 < M_NMETHODS ? " or " : "");
+	if (n < sizeof(list))
+		snprintf(list + n, sizeof(list) - n, " (that path only; fail"
+		    " where it cannot)");
+	n = (size_t)snprintf(buf, size, "copy by METHOD: auto (the default:"
+	    " the best\n  path for each pair, falling back when refused),\n"
+	    "  ");
+	if (n < size)
+		help_wrap(buf + n, size - n, list);
+}
+
 static void
 usage(void)
 {
+	char mhelp[256];
 	size_t i;
 
 	printf("Usage: zcp [OPTION]... [-T] SOURCE DEST\n"
@@ -242,8 +378,10 @@ usage(void)
 	    "a file named - is ./-\n\n"
 	    "Mandatory arguments to long options are mandatory for short"
 	    " options too.\n");
+	method_help(mhelp, sizeof(mhelp));
 	for (i = 0; i < NOPTDEFS; i++)
-		help_option(&optdefs[i]);
+		help_option(&optdefs[i], optdefs[i].help != NULL ?
+		    optdefs[i].help : mhelp);
 	printf("\n"
 	    "By default, sparse SOURCE files are detected by their allocated"
 	    " size and\n"
@@ -286,41 +424,57 @@ version(void)
 	printf("zcp %s\n", PACKAGE_VERSION);
 }
 
+/*
+ * gnulib's argmatch_valid: the values, one line each, synonyms (the
+ * same value, next to each other) on one line.
+ */
 static void
-bad_arg(const char *what, const char *arg, const char *opt,
-    const char *const *valid)
+valid_choices(const struct choice *c)
 {
-	fprintf(stderr, "zcp: %s argument %s for %s\n", what,
-	    quote_arg_n(0, arg), quote_arg_n(1, opt));
-	fputs("Valid arguments are:\n", stderr);
-	for (; *valid != NULL; valid++)
-		fprintf(stderr, "  - %s\n", quote_arg(*valid));
-	diag_usage(NULL);
+	int i;
+
+	fputs("Valid arguments are:", stderr);
+	for (i = 0; c[i].name != NULL; i++)
+		fprintf(stderr, i > 0 && c[i].value == c[i - 1].value ?
+		    ", %s" : "\n  - %s", quote_arg(c[i].name));
+	fputc('\n', stderr);
 }
 
 /*
- * GNU argmatch: an exact match, or an unambiguous prefix.  Returns the
- * index, or -1 after the message.  "" is a prefix of every value, so
- * cp calls it ambiguous; so do we.
+ * gnulib's argmatch, the one matcher for every option value: the exact
+ * name, or a prefix of names that all mean one value ("" is a prefix of
+ * every name).  context names what the value was given to, as cp says
+ * it ("--sparse", "backup type", "$VERSION_CONTROL").  Returns 0 with
+ * *value set, or -1 after cp's message.
  */
 static int
-argmatch(const char *arg, const char *opt, const char *const *valid)
+argmatch(const char *arg, const char *context, const struct choice *c,
+    int *value)
 {
 	size_t len = strlen(arg);
 	int i, found = -1;
 	bool ambiguous = false;
 
-	for (i = 0; valid[i] != NULL; i++) {
-		if (strcmp(arg, valid[i]) == 0)
-			return i;
-		if (strncmp(arg, valid[i], len) == 0) {
-			ambiguous = found != -1;
-			found = i;
+	for (i = 0; c[i].name != NULL; i++) {
+		if (strcmp(arg, c[i].name) == 0) {
+			*value = c[i].value;
+			return 0;
 		}
+		if (strncmp(arg, c[i].name, len) != 0)
+			continue;
+		if (found != -1 && c[found].value != c[i].value)
+			ambiguous = true;
+		found = i;
 	}
-	if (found != -1 && !ambiguous)
-		return found;
-	bad_arg(found != -1 ? "ambiguous" : "invalid", arg, opt, valid);
+	if (found != -1 && !ambiguous) {
+		*value = c[found].value;
+		return 0;
+	}
+	fprintf(stderr, "zcp: %s argument %s for %s\n", found != -1 ?
+	    "ambiguous" : "invalid", quote_arg_n(0, arg),
+	    quote_arg_n(1, context));
+	valid_choices(c);
+	diag_usage(NULL);
 	return -1;
 }
 
@@ -378,21 +532,22 @@ pipe_max_size(void)
  * --preserve=LIST and --no-preserve=LIST, comma-separated.  An empty
  * item ("mode,,links", "") is an ambiguous argument, as in cp.
  */
-static int
+static enum optrc
 preserve(struct options *o, struct pstate *ps, const char *list, bool on,
     const char *opt)
 {
 	struct cpopts *cp = &o->cp;
 	char *copy = strdup(list), *item, *next;
-	int i, rc = 0;
+	enum optrc rc = OPT_OK;
+	int i;
 
 	if (copy == NULL)
-		return -1;
-	for (item = copy; item != NULL && rc == 0; item = next) {
+		return OPT_FAIL;
+	for (item = copy; item != NULL && rc == OPT_OK; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
-		if ((i = argmatch(item, opt, preserve_args)) == -1) {
-			rc = -1;
+		if (argmatch(item, opt, preserve_choices, &i) == -1) {
+			rc = OPT_FAIL;
 			break;
 		}
 		if (i == P_MODE || i == P_ALL) {
@@ -416,147 +571,163 @@ preserve(struct options *o, struct pstate *ps, const char *list, bool on,
 	return rc;
 }
 
-static int
-apply_cp(struct options *o, struct pstate *ps, int c, const char *arg)
+static enum optrc
+set_preserve(struct options *o, struct pstate *ps, const char *arg)
 {
-	struct cpopts *cp = &o->cp;
-
-	switch (c) {
-	case 'a':
-		cp->deref = DEREF_NEVER;
-		cp->keep_links = cp->keep_owner = cp->keep_mode = true;
-		cp->keep_times = cp->keep_xattr = cp->quiet_xattr = true;
-		cp->recursive = true;
-		return 0;
-	case 'b':
-		ps->make_backups = true;
-		return 0;
-	case OPT_BACKUP:
-		ps->make_backups = true;
-		ps->backup_arg = arg;
-		return 0;
-	case 'd':
-		cp->deref = DEREF_NEVER;
-		cp->keep_links = true;
-		return 0;
-	case 'p':
-		cp->keep_mode = cp->keep_owner = cp->keep_times = true;
-		return 0;
-	case OPT_PRESERVE:
-		if (arg == NULL) {
-			cp->keep_mode = cp->keep_owner = cp->keep_times = true;
-			return 0;
-		}
+	if (arg != NULL)
 		return preserve(o, ps, arg, true, "--preserve");
-	case OPT_NO_PRESERVE:
-		return preserve(o, ps, arg, false, "--no-preserve");
-	case 'S':
-		ps->make_backups = true;
-		cp->suffix = arg;
-		return 0;
-	case 'Z':
-		/*
-		 * As cp where the kernel has no SELinux, the only kind zcp
-		 * knows: -Z does nothing, and each --context=CTX is
-		 * ignored with a warning.
-		 */
-		if (arg != NULL)
-			diag(0, "warning: ignoring --context; it requires an"
-			    " SELinux-enabled kernel");
-		return 0;
-	case 't':
-		if (cp->target_dir != NULL) {
-			diag(0, "multiple target directories specified");
-			return -1;
-		}
-		cp->target_dir = arg;
-		return 0;
-	}
-	return 1;
+	o->cp.keep_mode = o->cp.keep_owner = o->cp.keep_times = true;
+	return OPT_OK;
 }
 
-static int
-apply_flag(struct options *o, int c)
+static enum optrc
+set_no_preserve(struct options *o, struct pstate *ps, const char *arg)
+{
+	return preserve(o, ps, arg, false, "--no-preserve");
+}
+
+static enum optrc
+set_archive(struct options *o, struct pstate *ps, const char *arg)
 {
 	struct cpopts *cp = &o->cp;
 
-	switch (c) {
-	case OPT_ATOMIC:	cp->atomic = true; break;
-	case OPT_ATTR_ONLY:	cp->attr_only = true; break;
-	case OPT_COPY_CONTENTS:	cp->copy_contents = true; break;
-	case OPT_KEEP_DIR_SYMLINK: cp->keep_dir_symlink = true; break;
-	case OPT_PARENTS:	cp->parents = true; break;
-	case OPT_REMOVE_DEST:	cp->remove_dest = true; break;
-	case OPT_STRIP_SLASHES:	cp->strip_slashes = true; break;
-	case OPT_SYNC:		cp->sync = true; break;
-	case OPT_TRACE:		o->engine.trace = true; break;
-	case OPT_PROGRESS:	o->progress = true; break;
-	case 'f':		cp->force = true; break;
-	case 'i':		cp->clobber = CLOBBER_ASK; break;
-	case 'n':		cp->clobber = CLOBBER_NO; break;
-	case 'H':		cp->deref = DEREF_COMMAND_LINE; break;
-	case 'L':		cp->deref = DEREF_ALWAYS; break;
-	case 'P':		cp->deref = DEREF_NEVER; break;
-	case 'l':		cp->hard_link = true; break;
-	case 's':		cp->symbolic_link = true; break;
-	case 'R':
-	case 'r':		cp->recursive = true; break;
-	case 'T':		cp->no_target_dir = true; break;
-	case 'u':		cp->update = true; break;
-	case 'v':		cp->verbose = true; break;
-	case 'x':		cp->one_fs = true; break;
-	default:		return 1;
-	}
-	return 0;
+	(void)ps, (void)arg;
+	cp->deref = DEREF_NEVER;
+	cp->keep_links = cp->keep_owner = cp->keep_mode = true;
+	cp->keep_times = cp->keep_xattr = cp->quiet_xattr = true;
+	cp->recursive = true;
+	return OPT_OK;
 }
 
-static int
-apply(struct options *o, struct pstate *ps, int c, const char *arg)
+static enum optrc
+set_d(struct options *o, struct pstate *ps, const char *arg)
 {
+	(void)ps, (void)arg;
+	o->cp.deref = DEREF_NEVER;
+	o->cp.keep_links = true;
+	return OPT_OK;
+}
+
+static enum optrc
+set_p(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps, (void)arg;
+	o->cp.keep_mode = o->cp.keep_owner = o->cp.keep_times = true;
+	return OPT_OK;
+}
+
+/* -b, --backup[=CONTROL]: CONTROL is read once all options are in. */
+static enum optrc
+set_backup(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)o;
+	ps->make_backups = true;
+	if (arg != NULL)
+		ps->backup_arg = arg;
+	return OPT_OK;
+}
+
+static enum optrc
+set_suffix(struct options *o, struct pstate *ps, const char *arg)
+{
+	ps->make_backups = true;
+	o->cp.suffix = arg;
+	return OPT_OK;
+}
+
+/*
+ * As cp where the kernel has no SELinux, the only kind zcp knows: -Z
+ * does nothing, and each --context=CTX is ignored with a warning.
+ */
+static enum optrc
+set_context(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)o, (void)ps;
+	if (arg != NULL)
+		diag(0, "warning: ignoring --context; it requires an"
+		    " SELinux-enabled kernel");
+	return OPT_OK;
+}
+
+static enum optrc
+set_target(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps;
+	if (o->cp.target_dir != NULL) {
+		diag(0, "multiple target directories specified");
+		return OPT_FAIL;
+	}
+	o->cp.target_dir = arg;
+	return OPT_OK;
+}
+
+/* --method=METHOD: auto, or a name from methods.c's table. */
+static enum optrc
+set_method(struct options *o, struct pstate *ps, const char *arg)
+{
+	struct choice c[M_NMETHODS + 2] = { { "auto", -1 } };
 	int i;
 
-	if ((i = apply_flag(o, c)) != 1 || (i = apply_cp(o, ps, c, arg)) != 1)
-		return i;
-	switch (c) {
-	case OPT_METHOD:
-		if ((i = argmatch(arg, "--method", method_args)) == -1)
-			return -1;
-		o->engine.method = i == 0 ? -1 : method_lookup(method_args[i]);
-		return 0;
-	case OPT_PIPE_SIZE:
-		return parse_pipe_size(arg, &o->engine.pipe_size);
-	case OPT_REFLINK:
-		if (arg == NULL)
-			i = REFLINK_ALWAYS;
-		else if ((i = argmatch(arg, "--reflink", reflink_args)) == -1)
-			return -1;
-		o->engine.reflink = (enum reflink_mode)i;
-		return 0;
-	case OPT_SPARSE:
-		if ((i = argmatch(arg, "--sparse", sparse_args)) == -1)
-			return -1;
-		o->engine.sparse = sparse_modes[i];
-		return 0;
-	case OPT_STATS:
-		if (arg == NULL)
-			i = 0;
-		else if ((i = argmatch(arg, "--stats", stats_args)) == -1)
-			return -1;
-		o->stats = stats_formats[i];
-		return 0;
-	case OPT_STATS_FILE:
-		o->stats_file = arg;
-		return 0;
-	case OPT_HELP:
-		usage();
-		return OPTIONS_EXIT;
-	case OPT_VERSION:
-		version();
-		return OPTIONS_EXIT;
-	default:
-		diag_usage(NULL);
-		return -1;
+	(void)ps;
+	for (i = 0; i < M_NMETHODS; i++)
+		c[i + 1] = (struct choice){ method_name((enum method_id)i), i };
+	return argmatch(arg, "--method", c, &o->engine.method) == 0 ?
+	    OPT_OK : OPT_FAIL;
+}
+
+static enum optrc
+set_pipe_size(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps;
+	return parse_pipe_size(arg, &o->engine.pipe_size) == 0 ? OPT_OK :
+	    OPT_FAIL;
+}
+
+static enum optrc
+show_help(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)o, (void)ps, (void)arg;
+	usage();
+	return OPT_DONE;
+}
+
+static enum optrc
+show_version(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)o, (void)ps, (void)arg;
+	version();
+	return OPT_DONE;
+}
+
+/* Do what the table says an option does. */
+static enum optrc
+apply(struct options *o, struct pstate *ps, const struct optdef *d,
+    const char *arg)
+{
+	char *field = (char *)o + d->field, context[64];
+
+	switch (d->set) {
+	case SET_TRUE:
+		*(bool *)field = true;
+		return OPT_OK;
+	case SET_VALUE:
+		*(int *)field = d->value;
+		return OPT_OK;
+	case SET_CHOICE:
+		if (arg == NULL) {
+			*(int *)field = d->value;
+			return OPT_OK;
+		}
+		snprintf(context, sizeof(context), "--%s", d->name);
+		return argmatch(arg, context, d->choices, (int *)field) == 0 ?
+		    OPT_OK : OPT_FAIL;
+	case SET_STRING:
+		*(const char **)field = arg;
+		return OPT_OK;
+	case SET_CALL:
+		return d->call(o, ps, arg);
 	}
+	return OPT_FAIL;
 }
 
 /*
@@ -578,18 +749,22 @@ static int
 settle_backups(struct options *o, const struct pstate *ps)
 {
 	const char *env, *s = o->cp.suffix;
+	int type;
 
 	if (s == NULL)
 		s = getenv("SIMPLE_BACKUP_SUFFIX");
 	o->cp.suffix = s != NULL && plain_name(s) ? s : "~";
 	if (!ps->make_backups)
 		return 0;
-	if (ps->backup_arg != NULL && *ps->backup_arg != '\0')
-		return backup_parse(ps->backup_arg, "backup type",
-		    &o->cp.backup);
-	if ((env = getenv("VERSION_CONTROL")) != NULL && *env != '\0')
-		return backup_parse(env, "$VERSION_CONTROL", &o->cp.backup);
-	o->cp.backup = BACKUP_EXISTING;
+	type = BACKUP_EXISTING;
+	if (ps->backup_arg != NULL && *ps->backup_arg != '\0') {
+		if (argmatch(ps->backup_arg, "backup type", backup_choices,
+		    &type) == -1)
+			return -1;
+	} else if ((env = getenv("VERSION_CONTROL")) != NULL && *env != '\0' &&
+	    argmatch(env, "$VERSION_CONTROL", backup_choices, &type) == -1)
+		return -1;
+	o->cp.backup = (enum backup)type;
 	return 0;
 }
 
@@ -603,22 +778,22 @@ settle_backups(struct options *o, const struct pstate *ps)
 static bool
 contradicts_sparse(const struct engine_conf *e)
 {
-	const char *when = e->sparse == SPARSE_NEVER ? "never" : "always";
+	unsigned caps = e->method >= 0 ? method_caps(e->method) : 0;
 
-	if (e->method < 0 || e->sparse == SPARSE_AUTO ||
-	    e->method == M_READWRITE)
+	if (e->method < 0 || e->sparse == SPARSE_AUTO)
 		return false;
-	if (e->sparse == SPARSE_NEVER && e->method != M_REFLINK &&
-	    e->method != M_COPY_FILE_RANGE)
+	if (e->sparse == SPARSE_NEVER ? !(caps & (METHOD_CLONES |
+	    METHOD_KEEPS_HOLES)) : (caps & METHOD_MAKES_HOLES) != 0)
 		return false;
 	diag_usage("--method=%s and --sparse=%s contradict each other",
-	    method_name(e->method), when);
+	    method_name(e->method), e->sparse == SPARSE_NEVER ? "never" :
+	    "always");
 	return true;
 }
 
 /* cp's checks after parsing, and its defaults that depend on others. */
 static int
-check(struct options *o, const struct pstate *ps)
+check_combinations(struct options *o, const struct pstate *ps)
 {
 	struct cpopts *cp = &o->cp;
 
@@ -646,16 +821,16 @@ check(struct options *o, const struct pstate *ps)
 		    " SELinux-enabled kernel");
 		return -1;
 	}
-	if (o->engine.reflink == REFLINK_NEVER &&
-	    o->engine.method == M_REFLINK) {
-		diag_usage("--method=reflink and --reflink=never contradict"
-		    " each other");
+	if (o->engine.reflink == REFLINK_NEVER && o->engine.method >= 0 &&
+	    (method_caps(o->engine.method) & METHOD_CLONES)) {
+		diag_usage("--method=%s and --reflink=never contradict each"
+		    " other", method_name(o->engine.method));
 		return -1;
 	}
 	if (contradicts_sparse(&o->engine))
 		return -1;
 	if (o->engine.reflink == REFLINK_ALWAYS && o->engine.method >= 0 &&
-	    o->engine.method != M_REFLINK) {
+	    !(method_caps(o->engine.method) & METHOD_CLONES)) {
 		diag_usage("--reflink=always and --method=%s contradict each"
 		    " other", method_name(o->engine.method));
 		return -1;
@@ -672,6 +847,7 @@ check(struct options *o, const struct pstate *ps)
 	return settle_backups(o, ps);
 }
 
+/* getopt_long's tables from ours: a long option's val is 256 + index. */
 static void
 build_getopt(struct option *longopts, char *shortopts)
 {
@@ -685,7 +861,7 @@ build_getopt(struct option *longopts, char *shortopts)
 			longopts[n].name = d->name;
 			longopts[n].has_arg = d->has_arg;
 			longopts[n].flag = NULL;
-			longopts[n++].val = d->val;
+			longopts[n++].val = 256 + (int)i;
 		}
 		for (sh = d->shorts; sh != NULL && *sh != '\0'; sh++) {
 			*shortopts++ = *sh;
@@ -695,6 +871,21 @@ build_getopt(struct option *longopts, char *shortopts)
 	}
 	memset(&longopts[n], 0, sizeof(*longopts));
 	*shortopts = '\0';
+}
+
+/* The entry getopt_long's answer c stands for, or NULL ('?'). */
+static const struct optdef *
+optdef_of(int c)
+{
+	size_t i;
+
+	if (c >= 256 && (size_t)(c - 256) < NOPTDEFS)
+		return &optdefs[c - 256];
+	for (i = 0; i < NOPTDEFS; i++)
+		if (optdefs[i].shorts != NULL && c > 0 && c < 256 &&
+		    strchr(optdefs[i].shorts, c) != NULL)
+			return &optdefs[i];
+	return NULL;
 }
 
 /*
@@ -707,8 +898,10 @@ options_scan(int argc, char **argv, struct options *o)
 {
 	struct option longopts[NOPTDEFS + 1];
 	char shortopts[3 * NOPTDEFS + 1];
+	const struct optdef *d;
 	struct pstate ps = { 0 };
-	int c, rc;
+	enum optrc rc;
+	int c;
 
 	build_getopt(longopts, shortopts);
 	memset(o, 0, sizeof(*o));
@@ -718,12 +911,17 @@ options_scan(int argc, char **argv, struct options *o)
 	/* getopt names the program by argv[0]; messages say "zcp:". */
 	argv[0] = (char *)"zcp";
 	optind = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if ((rc = apply(o, &ps, c, optarg)) != 0)
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if ((d = optdef_of(c)) == NULL) {
+			diag_usage(NULL);
+			return -1;
+		}
+		if ((rc = apply(o, &ps, d, optarg)) != OPT_OK)
 			return rc;
+	}
 	o->noperands = argc - optind;
 	o->operands = argv + optind;
-	return check(o, &ps);
+	return check_combinations(o, &ps);
 }
 
 /* As cp: --help and --version print and exit 0 where they stand. */

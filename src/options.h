@@ -6,6 +6,7 @@
 
 #include "cp.h"
 #include "engine.h"
+#include "stats.h"
 
 struct options {
 	struct engine_conf	 engine;

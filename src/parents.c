@@ -62,7 +62,7 @@ climbs_out(const char *name)
  * through it (cp checks only the last component).
  */
 static bool
-through_new_symlink(struct ctx *c, const char *src, const char *dir)
+through_new_symlink(struct copier *c, const char *src, const char *dir)
 {
 	struct loc d = LOC_CWD(dir);
 	struct stat lst;
@@ -78,7 +78,7 @@ through_new_symlink(struct ctx *c, const char *src, const char *dir)
 
 /* Each directory of dir (from off on) checked, for a run of several. */
 static int
-through_new_symlinks(struct ctx *c, const char *src, char *dir, size_t off)
+through_new_symlinks(struct copier *c, const char *src, char *dir, size_t off)
 {
 	char *slash = dir + off;
 	int rc = 0;
@@ -98,7 +98,7 @@ through_new_symlinks(struct ctx *c, const char *src, char *dir, size_t off)
 
 /* A missing directory made like its source st; p gets what to restore. */
 static int
-make_parent(struct ctx *c, const char *src, const char *dir,
+make_parent(struct copier *c, const char *src, const char *dir,
     struct parent *p)
 {
 	const struct cpopts *o = c->o;
@@ -139,7 +139,7 @@ make_parent(struct ctx *c, const char *src, const char *dir,
 /* One component: dir (for src), missing or met; cp lists it to fix up
  * if it was made, or with -p. */
 static int
-one_parent(struct ctx *c, const char *src, const char *dir,
+one_parent(struct copier *c, const char *src, const char *dir,
     struct parents *ps)
 {
 	const struct cpopts *o = c->o;
@@ -181,7 +181,7 @@ one_parent(struct ctx *c, const char *src, const char *dir,
  * cp, nothing is made or fixed up when the last one is there already.
  */
 static int
-make_parents(struct ctx *c, const char *src, const char *dst, size_t off,
+make_parents(struct copier *c, const char *src, const char *dst, size_t off,
     struct parents *ps)
 {
 	size_t lead = strspn(src, "/"), dirlen, at;
@@ -225,7 +225,7 @@ done:
 
 /* cp's re_protect: each directory on the way like its source. */
 static int
-fix_parent(struct ctx *c, const struct parent *pa)
+fix_parent(struct copier *c, const struct parent *pa)
 {
 	const struct cpopts *o = c->o;
 	struct loc d = LOC_CWD(pa->dst), s = LOC_CWD(pa->src);
@@ -245,7 +245,7 @@ fix_parent(struct ctx *c, const struct parent *pa)
 
 /* Innermost first; cp stops at the first failure. */
 static int
-fix_parents(struct ctx *c, struct parents *ps, bool fix)
+fix_parents(struct copier *c, struct parents *ps, bool fix)
 {
 	int rc = 0;
 
@@ -266,7 +266,7 @@ fix_parents(struct ctx *c, struct parents *ps, bool fix)
  * source and are not made into a directory of the destination.
  */
 int
-copy_with_parents(struct ctx *c, const char *src, const char *target)
+copy_with_parents(struct copier *c, const char *src, const char *target)
 {
 	struct parents ps = { 0 };
 	char *bare = strdup(src), *dst = NULL;

@@ -41,7 +41,7 @@ struct fsmagic {
 RB_HEAD(refusals, refusal);
 RB_HEAD(fsmagics, fsmagic);
 
-struct probes {
+struct remembered {
 	struct refusals	 refusals;
 	struct fsmagics	 fsmagics;
 	unsigned	 disabled;	/* methods the kernel lacks (ENOSYS) */
@@ -74,10 +74,10 @@ fsmagic_cmp(struct fsmagic *a, struct fsmagic *b)
 RB_GENERATE_STATIC(refusals, refusal, entry, refusal_cmp)
 RB_GENERATE_STATIC(fsmagics, fsmagic, entry, fsmagic_cmp)
 
-struct probes *
-probes_new(void)
+struct remembered *
+remembered_new(void)
 {
-	struct probes *p = calloc(1, sizeof(*p));
+	struct remembered *p = calloc(1, sizeof(*p));
 
 	if (p != NULL) {
 		RB_INIT(&p->refusals);
@@ -87,7 +87,7 @@ probes_new(void)
 }
 
 void
-probes_free(struct probes *p)
+remembered_free(struct remembered *p)
 {
 	struct refusal *r, *rn;
 	struct fsmagic *f, *fn;
@@ -123,7 +123,7 @@ key(struct refusal *k, enum method_id m, const struct fdinfo *s,
  * *call: the call that gave it.
  */
 int
-probes_lookup(struct probes *p, enum method_id m, const struct fdinfo *s,
+remembered_refusal(struct remembered *p, enum method_id m, const struct fdinfo *s,
     const struct fdinfo *d, const char **call)
 {
 	struct refusal k, *r;
@@ -157,7 +157,7 @@ pair_refusal(int err)
 /* Remember a refusal that holds beyond this file; returns whether it
  * was remembered. */
 bool
-probes_remember(struct probes *p, enum method_id m, const struct fdinfo *s,
+remember_refusal(struct remembered *p, enum method_id m, const struct fdinfo *s,
     const struct fdinfo *d, int err, const char *call)
 {
 	struct refusal *r;
@@ -180,7 +180,7 @@ probes_remember(struct probes *p, enum method_id m, const struct fdinfo *s,
 
 /* The filesystem's magic number (statfs f_type), 0 if unknown. */
 long
-probes_fsmagic(struct probes *p, const struct fdinfo *fi)
+remembered_fsmagic(struct remembered *p, const struct fdinfo *fi)
 {
 	struct fsmagic k = { .dev = fi->st.st_dev }, *f;
 	struct statfs sfs;

@@ -7,18 +7,18 @@
 #define ZCP_PROBE_H
 
 #include "fdinfo.h"
-#include "method.h"
+#include "methods.h"
 
-struct probes;
+struct remembered;
 
-struct probes	*probes_new(void);
-void		 probes_free(struct probes *);
-int		 probes_lookup(struct probes *, enum method_id,
+struct remembered	*remembered_new(void);
+void		 remembered_free(struct remembered *);
+int		 remembered_refusal(struct remembered *, enum method_id,
 		    const struct fdinfo *, const struct fdinfo *,
 		    const char **);
-bool		 probes_remember(struct probes *, enum method_id,
+bool		 remember_refusal(struct remembered *, enum method_id,
 		    const struct fdinfo *, const struct fdinfo *, int,
 		    const char *);
-long		 probes_fsmagic(struct probes *, const struct fdinfo *);
+long		 remembered_fsmagic(struct remembered *, const struct fdinfo *);
 
 #endif

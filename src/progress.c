@@ -1,7 +1,7 @@
 /*
  * progress: a one-line meter of bytes done, the total when known, the
  * rate of the last seconds, the time left and the method in use.  The
- * engine calls it between its bounded calls (struct xtick); it redraws
+ * engine calls it between its bounded calls (struct watcher); it redraws
  * at most five times a second in place on a terminal, and elsewhere (a
  * log file) prints a line every few seconds instead.
  */
@@ -17,10 +17,10 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "engine.h"
+#include "method.h"
 #include "progress.h"
-#include "report.h"
 #include "sig.h"
+#include "stats.h"
 
 #define TTY_INTERVAL	0.2		/* seconds between redraws */
 #define LOG_INTERVAL	2.0		/* between lines off a terminal */
@@ -32,7 +32,7 @@ struct sample {
 };
 
 struct progress {
-	struct xtick	 tick;
+	struct watcher	 watch;
 	int		 fd;
 	bool		 tty;
 	int		 width;		/* of the terminal; 0: unknown */
@@ -210,7 +210,7 @@ progress_new(int fd, off_t total, unsigned long files)
 
 	if (p == NULL)
 		return NULL;
-	p->tick = (struct xtick){ on_pair, on_moved, p };
+	p->watch = (struct watcher){ on_pair, on_moved, p };
 	p->fd = fd;
 	p->tty = isatty(fd) == 1;
 	if (p->tty && ioctl(fd, TIOCGWINSZ, &ws) == 0)
@@ -224,10 +224,10 @@ progress_new(int fd, off_t total, unsigned long files)
 	return p;
 }
 
-const struct xtick *
-progress_tick(struct progress *p)
+const struct watcher *
+progress_watcher(struct progress *p)
 {
-	return p != NULL ? &p->tick : NULL;
+	return p != NULL ? &p->watch : NULL;
 }
 
 /* Take the meter off the screen: what follows starts a clean line. */

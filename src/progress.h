@@ -11,7 +11,7 @@
 struct progress;
 
 struct progress		*progress_new(int, off_t, unsigned long);
-const struct xtick	*progress_tick(struct progress *);
+const struct watcher	*progress_watcher(struct progress *);
 void			 progress_end(struct progress *);
 
 #endif

@@ -10,11 +10,82 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <libutil.h>
+
 #include "diag.h"
-#include "engine.h"
-#include "report.h"
+#include "method.h"
+#include "stats.h"
 
 #define STATS_VERSION	2
+
+/* The entry for (m, next, err), made on first use; NULL when full. */
+static struct fallback_stats *
+fallback_entry(struct stats *s, enum method_id m, enum method_id next,
+    int err)
+{
+	struct fallback_stats *f;
+	int i;
+
+	for (i = 0; i < s->nfallbacks; i++) {
+		f = &s->fallback[i];
+		if (f->method == m && f->next == next && f->err == err)
+			return f;
+	}
+	if (s->nfallbacks == STATS_MAX_FALLBACKS)
+		return NULL;
+	f = &s->fallback[s->nfallbacks++];
+	f->method = m;
+	f->next = next;
+	f->err = err;
+	f->count = f->remembered = 0;
+	return f;
+}
+
+/* m ran and answered r; next is the method the chain tries after it. */
+void
+stats_attempt(struct stats *s, enum method_id m, enum method_id next,
+    const struct mresult *r)
+{
+	struct method_stats *ms = &s->method[m];
+	struct fallback_stats *f;
+
+	ms->attempts++;
+	ms->calls += r->calls;
+	ms->bytes += r->bytes;
+	if (r->status == M_UNSUPPORTED &&
+	    (f = fallback_entry(s, m, next, r->err)) != NULL)
+		f->count++;
+}
+
+/* A pair is done; used: the methods (1 << id) that moved bytes for it
+ * or finished it, each counted once however many extents it took. */
+void
+stats_pair(struct stats *s, unsigned used)
+{
+	int i;
+
+	for (i = 0; i < M_NMETHODS; i++)
+		if (used & (1u << i))
+			s->method[i].pairs++;
+}
+
+/* m was not tried because the kernel refused it with err before. */
+void
+stats_remembered(struct stats *s, enum method_id m, enum method_id next,
+    int err)
+{
+	struct fallback_stats *f = fallback_entry(s, m, next, err);
+
+	if (f != NULL)
+		f->remembered++;
+}
+
+void
+human_bytes(char buf[HUMAN_BYTES_LEN], double v)
+{
+	(void)humanize_number(buf, HUMAN_BYTES_LEN, (int64_t)(v + 0.5), "B",
+	    HN_AUTOSCALE, HN_DECIMAL | HN_IEC_PREFIXES);
+}
 
 /* Why a method fell back when the kernel gave no errno. */
 static const char zero_reason[] =

@@ -41,7 +41,7 @@ stdio_same(const struct fdinfo *s, const struct fdinfo *d)
 }
 
 static int
-stdio_source(struct ctx *c, const char *name, struct fdinfo *si)
+stdio_source(struct copier *c, const char *name, struct fdinfo *si)
 {
 	struct loc s = LOC_CWD(name);
 	struct stat st;
@@ -54,7 +54,7 @@ stdio_source(struct ctx *c, const char *name, struct fdinfo *si)
 		}
 		fd = STDIN_FILENO;
 	} else {
-		if (fstatat(AT_FDCWD, name, &st, follows(c, true) ? 0 :
+		if (fstatat(AT_FDCWD, name, &st, dereferences(c, true) ? 0 :
 		    AT_SYMLINK_NOFOLLOW) == -1) {
 			diag(errno, "cannot stat %s", quote(name));
 			return -1;
@@ -97,7 +97,7 @@ fail:
  * With --atomic, at gets the temporary (at->fd is -1 otherwise).
  */
 static int
-stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
+stdio_dest(struct copier *c, const struct fdinfo *si, const char *name,
     struct fdinfo *di, struct atomic *at, bool *created)
 {
 	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
@@ -148,7 +148,7 @@ stdio_dest(struct ctx *c, const struct fdinfo *si, const char *name,
 
 /* The end of a copy to "-" or a named destination: publish, sync, close. */
 static int
-stdio_finish(struct ctx *c, const struct fdinfo *di, struct atomic *at,
+stdio_finish(struct copier *c, const struct fdinfo *di, struct atomic *at,
     bool created, int rc)
 {
 	if (at->fd != -1)
@@ -163,7 +163,7 @@ stdio_finish(struct ctx *c, const struct fdinfo *di, struct atomic *at,
 
 /* Standard output as the destination, as inherited. */
 static int
-stdio_stdout(struct ctx *c, const char *src, const char *dst,
+stdio_stdout(struct copier *c, const char *src, const char *dst,
     struct fdinfo *di)
 {
 	if (c->std_closed[1]) {
@@ -188,7 +188,7 @@ stdio_stdout(struct ctx *c, const char *src, const char *dst,
  * source, and not to be refused whole by a forced method.
  */
 static int
-stdio_prepare(struct ctx *c, const struct fdinfo *si, struct fdinfo *di)
+stdio_prepare(struct copier *c, const struct fdinfo *si, struct fdinfo *di)
 {
 	off_t size = di->st.st_size;
 
@@ -211,7 +211,7 @@ stdio_prepare(struct ctx *c, const struct fdinfo *si, struct fdinfo *di)
  * takes them: to a named destination, before it is published.
  */
 static int
-stdio_meta(struct ctx *c, const struct fdinfo *si, const struct fdinfo *di,
+stdio_meta(struct copier *c, const struct fdinfo *si, const struct fdinfo *di,
     bool created)
 {
 	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
@@ -224,7 +224,7 @@ stdio_meta(struct ctx *c, const struct fdinfo *si, const struct fdinfo *di,
 }
 
 int
-copy_stdio(struct ctx *c, const char *src, const char *dst)
+copy_stdio(struct copier *c, const char *src, const char *dst)
 {
 	struct atomic at = { .fd = -1, .dirfd = -1 };
 	struct fdinfo si, di;

@@ -29,13 +29,13 @@ struct entry {
 
 /* The source, opened and checked to be the file copy_entry saw. */
 static int
-open_source(const struct ctx *c, const struct loc *s, const struct stat *sst,
+open_source(const struct copier *c, const struct loc *s, const struct stat *sst,
     bool cmdline, struct fdinfo *si)
 {
 	int sfd;
 
 	sfd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    (follows(c, cmdline) ? 0 : O_NOFOLLOW));
+	    (dereferences(c, cmdline) ? 0 : O_NOFOLLOW));
 	if (sfd == -1) {
 		diag(errno, "cannot open %s for reading", quote(s->path));
 		return -1;
@@ -56,7 +56,7 @@ open_source(const struct ctx *c, const struct loc *s, const struct stat *sst,
 
 /* The data and attributes of an open source into an open destination. */
 static int
-fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
+fill_regular(struct copier *c, const struct loc *s, struct fdinfo *si,
     const struct stat *sst, const struct loc *d, int dfd, bool created,
     off_t *moved)
 {
@@ -112,7 +112,7 @@ fill_regular(struct ctx *c, const struct loc *s, struct fdinfo *si,
  * atomic says to write a temporary and publish it (atomic.c).
  */
 static int
-copy_regular(struct ctx *c, const struct loc *s, const struct stat *sst,
+copy_regular(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, bool cmdline, bool atomic)
 {
 	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
@@ -156,7 +156,7 @@ make_symlink_at(void *target, int dirfd, const char *name)
 
 /* --sync: the entry just made at d lasts, its name too. */
 static int
-synced(const struct ctx *c, const struct loc *d, int rc)
+synced(const struct copier *c, const struct loc *d, int rc)
 {
 	if (rc == 0 && c->o->sync && sync_parent(d) == -1)
 		rc = -1;
@@ -165,7 +165,7 @@ synced(const struct ctx *c, const struct loc *d, int rc)
 
 /* A symlink made at d: noted, when a later operand could meet it. */
 static void
-note_symlink(struct ctx *c, const struct loc *d)
+note_symlink(struct copier *c, const struct loc *d)
 {
 	struct stat lst;
 
@@ -175,7 +175,7 @@ note_symlink(struct ctx *c, const struct loc *d)
 }
 
 static int
-copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
+copy_symlink(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d)
 {
 	size_t size = (size_t)sst->st_size + 1;
@@ -212,7 +212,7 @@ copy_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 
 /* Its ACLs are read from the source by name, as cp does. */
 static int
-copy_special(struct ctx *c, const struct loc *s, const struct stat *sst,
+copy_special(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d)
 {
 	mode_t mode = c->o->no_mode ? 0666 : sst->st_mode & 0777;
@@ -285,7 +285,7 @@ fail:
 
 /* One entry of a directory: its locs in the source and destination. */
 static int
-copy_child(struct ctx *c, const struct loc *s, int sfd, const struct loc *d,
+copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
     const struct loc *dir, const char *name)
 {
 	char *sp = path_join(s->path, name), *dp = path_join(d->path, name);
@@ -309,7 +309,7 @@ copy_child(struct ctx *c, const struct loc *s, int sfd, const struct loc *d,
  * and cp does not look (one fstatat per file saved).
  */
 static int
-copy_children(struct ctx *c, const struct loc *s, int sfd,
+copy_children(struct copier *c, const struct loc *s, int sfd,
     const struct loc *d, int dfd, const struct stat *dst, bool made)
 {
 	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
@@ -363,7 +363,7 @@ copy_children(struct ctx *c, const struct loc *s, int sfd,
  * opened; *dst gets what it is.  Returns the descriptor, or -1.
  */
 static int
-dir_dest(struct ctx *c, const struct loc *s, const struct loc *d,
+dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
     bool have_dst, mode_t made_mode, struct stat *dst)
 {
 	int dfd;
@@ -410,7 +410,7 @@ dir_dest(struct ctx *c, const struct loc *s, const struct loc *d,
  * its contents.
  */
 static int
-copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
+copy_dir(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool have_dst, bool cmdline)
 {
 	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
@@ -427,7 +427,7 @@ copy_dir(struct ctx *c, const struct loc *s, const struct stat *sst,
 	if (c->o->one_fs && !cmdline && sst->st_dev != c->top_dev)
 		sfd = -2;
 	else if ((sfd = openat(s->dirfd, s->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (follows(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
+	    O_CLOEXEC | (dereferences(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
 		rc = -1;
 	} else if ((one = copy_children(c, s, sfd, d, dfd, &dst,
@@ -476,11 +476,11 @@ link_at(void *arg, int dirfd, const char *name)
  * says "removed" under -v for the second).
  */
 static int
-make_link(struct ctx *c, const struct loc *s, const char *earlier,
+make_link(struct copier *c, const struct loc *s, const char *earlier,
     const struct loc *d, bool cmdline, bool replace)
 {
 	struct link_to t = { AT_FDCWD, earlier,
-	    follows(c, cmdline) ? AT_SYMLINK_FOLLOW : 0 };
+	    dereferences(c, cmdline) ? AT_SYMLINK_FOLLOW : 0 };
 	int rc;
 
 	if (earlier == NULL) {
@@ -503,7 +503,7 @@ make_link(struct ctx *c, const struct loc *s, const char *earlier,
  * it the source's times with --preserve=timestamps, nothing else.
  */
 static int
-make_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
+make_symlink(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d)
 {
 	size_t dirlen = (size_t)(last_component(d->path) - d->path);
@@ -535,10 +535,10 @@ make_symlink(struct ctx *c, const struct loc *s, const struct stat *sst,
 
 /* The source as cp sees it: followed or not, and a directory only with -r. */
 static int
-stat_source(struct ctx *c, const struct loc *s, bool cmdline,
+stat_source(struct copier *c, const struct loc *s, bool cmdline,
     struct stat *sst)
 {
-	if (fstatat(s->dirfd, s->name, sst, follows(c, cmdline) ? 0 :
+	if (fstatat(s->dirfd, s->name, sst, dereferences(c, cmdline) ? 0 :
 	    AT_SYMLINK_NOFOLLOW) == -1) {
 		diag(errno, "cannot stat %s", quote(s->path));
 		return -1;
@@ -558,7 +558,7 @@ stat_source(struct ctx *c, const struct loc *s, bool cmdline,
  * link to it; dst: what is at d, NULL if nothing (or it was removed).
  */
 static int
-copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
+copy_node(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const char *earlier, const struct stat *dst,
     bool cmdline, bool atomic)
 {
@@ -575,7 +575,7 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
 		return make_symlink(c, s, sst, d);
 	if (S_ISLNK(sst->st_mode))
 		return copy_symlink(c, s, sst, d);
-	if (as_regular(c, sst->st_mode))
+	if (read_as_data(c, sst->st_mode))
 		return copy_regular(c, s, sst, d, dst, cmdline, atomic);
 	return copy_special(c, s, sst, d);
 }
@@ -585,7 +585,7 @@ copy_node(struct ctx *c, const struct loc *s, const struct stat *sst,
  * links a later name of the same source to it, replacing what is there.
  */
 static int
-up_to_date(struct ctx *c, const struct loc *s, const struct stat *sst,
+up_to_date(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool cmdline)
 {
 	const char *earlier = seen_source(c->seen, sst, d->path);
@@ -596,7 +596,7 @@ up_to_date(struct ctx *c, const struct loc *s, const struct stat *sst,
 
 /* Several command-line sources: cp copies a file named twice once. */
 static bool
-named_twice(struct ctx *c, const struct loc *s, const struct stat *sst)
+named_twice(struct copier *c, const struct loc *s, const struct stat *sst)
 {
 	if (S_ISDIR(sst->st_mode) || c->o->backup != BACKUP_NONE ||
 	    !seen_top_source(c->seen, s, sst))
@@ -613,7 +613,7 @@ named_twice(struct ctx *c, const struct loc *s, const struct stat *sst)
  * p1/a/x a link to ../../out and p2/a/x a file), so zcp checks them all.
  */
 static bool
-through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d,
+through_new_symlink(struct copier *c, const struct loc *s, const struct loc *d,
     bool cmdline)
 {
 	struct stat lst;
@@ -638,7 +638,7 @@ through_new_symlink(struct ctx *c, const struct loc *s, const struct loc *d,
  * otherwise a refusal: that copy would be a hard link to a directory.
  */
 static int
-dir_seen(struct ctx *c, const struct loc *s, const struct stat *sst,
+dir_seen(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool cmdline)
 {
 	const char *earlier = cmdline ? seen_source(c->seen, sst, d->path) :
@@ -660,7 +660,7 @@ dir_seen(struct ctx *c, const struct loc *s, const struct stat *sst,
 		    " once", quote(c->top_src));
 		return SKIP;
 	}
-	if (follows(c, cmdline))
+	if (dereferences(c, cmdline))
 		return PROCEED;
 	diag(0, "will not create hard link %s to directory %s",
 	    quote_n(0, d->path), quote_n(1, earlier));
@@ -673,7 +673,7 @@ dir_seen(struct ctx *c, const struct loc *s, const struct stat *sst,
  * first, noted now, to forget if its copy fails.
  */
 static const char *
-earlier_link(struct ctx *c, const struct stat *sst, const struct loc *d,
+earlier_link(struct copier *c, const struct stat *sst, const struct loc *d,
     bool cmdline, bool *noted)
 {
 	const struct cpopts *o = c->o;
@@ -681,7 +681,7 @@ earlier_link(struct ctx *c, const struct stat *sst, const struct loc *d,
 
 	*noted = false;
 	if (!o->keep_links || o->hard_link || (sst->st_nlink < 2 &&
-	    !follows(c, cmdline)))
+	    !dereferences(c, cmdline)))
 		return NULL;
 	earlier = seen_source(c->seen, sst, d->path);
 	*noted = earlier == NULL;
@@ -690,12 +690,12 @@ earlier_link(struct ctx *c, const struct stat *sst, const struct loc *d,
 
 /* What cp does with what is at d before copying s there. */
 static enum verdict
-before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
+before_copy(struct copier *c, const struct loc *s, const struct stat *sst,
     struct loc *d, struct stat *dst, bool cmdline, bool *atomic,
     struct existing *e)
 {
 	const struct cpopts *o = c->o;
-	bool use_lstat = !as_regular(c, sst->st_mode) || o->symbolic_link ||
+	bool use_lstat = !read_as_data(c, sst->st_mode) || o->symbolic_link ||
 	    o->hard_link || o->backup != BACKUP_NONE || o->remove_dest;
 
 	e->have_dst = false;
@@ -709,7 +709,7 @@ before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
 		diag(errno, "cannot stat %s", quote(d->path));
 		return FAIL;
 	}
-	*atomic = as_regular(c, sst->st_mode) && !o->hard_link &&
+	*atomic = read_as_data(c, sst->st_mode) && !o->hard_link &&
 	    !o->symbolic_link && !d->loop &&
 	    atomic_applies(c, d, e->have_dst ? dst : NULL);
 	if (e->have_dst)
@@ -738,7 +738,7 @@ before_copy(struct ctx *c, const struct loc *s, const struct stat *sst,
  * a backup it made back in place.
  */
 static void
-undo(struct ctx *c, const struct stat *sst, const struct loc *d,
+undo(struct copier *c, const struct stat *sst, const struct loc *d,
     const struct existing *e, bool noted, const char *bpath)
 {
 	if (noted)
@@ -759,7 +759,7 @@ undo(struct ctx *c, const struct stat *sst, const struct loc *d,
 }
 
 int
-copy_entry(struct ctx *c, const struct loc *s, const struct loc *to,
+copy_entry(struct copier *c, const struct loc *s, const struct loc *to,
     bool cmdline)
 {
 	struct loc dl = *to, *d = &dl;	/* before_copy may learn more */

@@ -21,7 +21,8 @@
 #include "options.h"
 #include "progress.h"
 #include "sig.h"
-#include "tally.h"
+#include "stats.h"
+#include "prewalk.h"
 
 /* What --stats and --progress need from the start of the run. */
 struct reporting {
@@ -53,7 +54,7 @@ guard_std_fds(bool closed[3])
 
 /* "-" is standard input or output only as one end of a single pair. */
 static int
-run(struct ctx *c, int n, char **ops)
+copy_operands(struct copier *c, int n, char **ops)
 {
 	int i, dash = -1;
 
@@ -162,9 +163,10 @@ fail:
  * cost nothing: no system call more than a plain copy makes.
  */
 static int
-reporting_start(struct reporting *r, struct options *o)
+reporting_start(struct reporting *r, struct options *o,
+    const struct copier *c)
 {
-	struct tally t;
+	struct amount t;
 
 	if (o->stats == STATS_OFF && !o->progress)
 		return 0;
@@ -175,10 +177,10 @@ reporting_start(struct reporting *r, struct options *o)
 	} else if (o->stats != STATS_OFF)
 		r->stats = stderr;
 	if (o->progress) {
-		tally_sources(&o->cp, o->engine.sparse != SPARSE_NEVER,
-		    o->noperands, o->operands, &t);
+		prewalk(c, o->engine.sparse != SPARSE_NEVER, o->noperands,
+		    o->operands, &t);
 		r->meter = progress_new(STDERR_FILENO, t.bytes, t.files);
-		o->engine.tick = progress_tick(r->meter);
+		o->engine.watch = progress_watcher(r->meter);
 	}
 	return 0;
 }
@@ -223,14 +225,29 @@ reporting_end(struct reporting *r, const struct options *o,
 	return 0;
 }
 
+/* What every copy of the run shares: the options, who zcp is, umask. */
+static void
+copier_init(struct copier *c, const struct options *o, const bool closed[3])
+{
+	mode_t mask = umask(0);
+
+	umask(mask);
+	c->o = &o->cp;
+	c->umask = mask;
+	c->euid = geteuid();
+	c->egid = getegid();
+	c->root = c->euid == 0;
+	c->std_closed[0] = closed[0];
+	c->std_closed[1] = closed[1];
+}
+
 int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct ctx c = { 0 };
+	struct copier c = { 0 };
 	struct reporting r = { 0 };
 	bool closed[3], to_stdout;
-	mode_t mask;
 	int rc, i;
 
 	/* The vDSO's clock: no system call. */
@@ -244,27 +261,20 @@ main(int argc, char **argv)
 	 */
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
-	if (options_parse(argc, argv, &o) == -1 ||
-	    reporting_start(&r, &o) == -1)
+	if (options_parse(argc, argv, &o) == -1)
+		return 1;
+	copier_init(&c, &o, closed);
+	if (reporting_start(&r, &o, &c) == -1)
 		return 1;
 	/* A stop request lets the error path remove a hidden temporary. */
 	if (o.cp.atomic)
 		sig_init();
-	mask = umask(0);
-	umask(mask);
-	c.o = &o.cp;
-	c.umask = mask;
-	c.euid = geteuid();
-	c.egid = getegid();
-	c.root = c.euid == 0;
-	c.std_closed[0] = closed[0];
-	c.std_closed[1] = closed[1];
 	if ((c.engine = engine_new(&o.engine)) == NULL ||
 	    (c.seen = seen_new()) == NULL) {
 		diag(errno, "cannot start");
 		return 1;
 	}
-	rc = run(&c, o.noperands, o.operands);
+	rc = copy_operands(&c, o.noperands, o.operands);
 	/* As cp's close_stdin: an answer to -i that could not be read. */
 	if (c.stdin_err != 0) {
 		diag(c.stdin_err, "error closing file");

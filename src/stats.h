@@ -1,15 +1,17 @@
 /*
- * report: --trace lines and the statistics behind --stats.
+ * stats: the counters behind --stats, counted as the engine goes, and
+ * the report made of them.
  */
-#ifndef ZCP_REPORT_H
-#define ZCP_REPORT_H
+#ifndef ZCP_STATS_H
+#define ZCP_STATS_H
 
 #include <sys/types.h>
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "fdinfo.h"
-#include "method.h"
+#include "methods.h"
+
+struct mresult;
 
 #define STATS_MAX_FALLBACKS	32
 
@@ -73,10 +75,5 @@ struct stats_run {
 void	 stats_print(FILE *, enum stats_format, const struct stats *,
 	    const struct stats_run *);
 
-void	 trace(const char *, ...) __attribute__((format(printf, 1, 2)));
-void	 trace_pair(const struct fdinfo *, const struct fdinfo *,
-	    const enum method_id *);
-void	 trace_result(enum method_id, const struct mresult *, int,
-	    bool, const char *);
 
 #endif

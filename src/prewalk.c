@@ -1,5 +1,5 @@
 /*
- * tally: a quick walk of the sources before the copy, so that the meter
+ * prewalk: a quick walk of the sources before the copy, so that the meter
  * can show a total.  It follows cp's rules only as far as a meter needs:
  * symbolic links followed or not (-L, -H), -x, what -r recreates rather
  * than reads.  Hard links kept by -a, files skipped by -n or -u count in
@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "dest.h"
-#include "tally.h"
+#include "prewalk.h"
 
 /* What a copy of st moves: its data, not its holes (--sparse=auto). */
 static off_t
@@ -27,10 +27,10 @@ data_bytes(const struct stat *st, bool keep_holes)
 
 /* What the copy reads as data (dest.c's rule), and how much of it. */
 static void
-add(const struct ctx *c, bool holes, const struct stat *st,
-    struct tally *t)
+add(const struct copier *c, bool holes, const struct stat *st,
+    struct amount *t)
 {
-	if (!as_regular(c, st->st_mode))
+	if (!read_as_data(c, st->st_mode))
 		return;
 	t->files++;
 	if (!S_ISREG(st->st_mode))
@@ -40,8 +40,8 @@ add(const struct ctx *c, bool holes, const struct stat *st,
 }
 
 static void
-walk(const struct ctx *c, bool holes, char *path, bool follow,
-    struct tally *t)
+walk(const struct copier *c, bool holes, char *path, bool follow,
+    struct amount *t)
 {
 	char *paths[] = { path, NULL };
 	int flags = FTS_NOCHDIR;
@@ -68,7 +68,7 @@ walk(const struct ctx *c, bool holes, char *path, bool follow,
  * with holes kept, no more than its data.
  */
 static void
-add_stdin(bool holes, struct tally *t)
+add_stdin(bool holes, struct amount *t)
 {
 	struct stat st;
 	off_t at, left;
@@ -112,11 +112,11 @@ dest_keeps_holes(const char *dst)
  * the last.  holes: --sparse is not never, so holes are not moved.
  */
 void
-tally_sources(const struct cpopts *o, bool holes, int n, char **ops,
-    struct tally *t)
+prewalk(const struct copier *c, bool holes, int n, char **ops,
+    struct amount *t)
 {
-	const struct ctx c = { .o = o };
-	bool follow = follows(&c, true);
+	const struct cpopts *o = c->o;
+	bool follow = dereferences(c, true);
 	struct stat st;
 	int i, nsrc = o->target_dir != NULL ? n : n - 1;
 
@@ -131,8 +131,8 @@ tally_sources(const struct cpopts *o, bool holes, int n, char **ops,
 		    AT_SYMLINK_NOFOLLOW) == -1)
 			continue;
 		else if (S_ISDIR(st.st_mode) && o->recursive)
-			walk(&c, holes, ops[i], follow, t);
+			walk(c, holes, ops[i], follow, t);
 		else
-			add(&c, holes, &st, t);
+			add(c, holes, &st, t);
 	}
 }

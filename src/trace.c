@@ -1,80 +1,18 @@
 /*
- * report: --trace lines and the counters behind --stats.
+ * trace: --trace's lines: the pair and its chain, each method's outcome.
  */
 #include "config.h"
 
 #include <errno.h>
-#include <libutil.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "diag.h"
-#include "engine.h"
-#include "report.h"
-
-/* The entry for (m, next, err), made on first use; NULL when full. */
-static struct fallback_stats *
-fallback_entry(struct stats *s, enum method_id m, enum method_id next,
-    int err)
-{
-	struct fallback_stats *f;
-	int i;
-
-	for (i = 0; i < s->nfallbacks; i++) {
-		f = &s->fallback[i];
-		if (f->method == m && f->next == next && f->err == err)
-			return f;
-	}
-	if (s->nfallbacks == STATS_MAX_FALLBACKS)
-		return NULL;
-	f = &s->fallback[s->nfallbacks++];
-	f->method = m;
-	f->next = next;
-	f->err = err;
-	f->count = f->remembered = 0;
-	return f;
-}
-
-/* m ran and answered r; next is the method the chain tries after it. */
-void
-stats_attempt(struct stats *s, enum method_id m, enum method_id next,
-    const struct mresult *r)
-{
-	struct method_stats *ms = &s->method[m];
-	struct fallback_stats *f;
-
-	ms->attempts++;
-	ms->calls += r->calls;
-	ms->bytes += r->bytes;
-	if (r->status == M_UNSUPPORTED &&
-	    (f = fallback_entry(s, m, next, r->err)) != NULL)
-		f->count++;
-}
-
-/* A pair is done; used: the methods (1 << id) that moved bytes for it
- * or finished it, each counted once however many extents it took. */
-void
-stats_pair(struct stats *s, unsigned used)
-{
-	int i;
-
-	for (i = 0; i < M_NMETHODS; i++)
-		if (used & (1u << i))
-			s->method[i].pairs++;
-}
-
-/* m was not tried because the kernel refused it with err before. */
-void
-stats_remembered(struct stats *s, enum method_id m, enum method_id next,
-    int err)
-{
-	struct fallback_stats *f = fallback_entry(s, m, next, err);
-
-	if (f != NULL)
-		f->remembered++;
-}
+#include "fdinfo.h"
+#include "method.h"
+#include "trace.h"
 
 void
 trace(const char *fmt, ...)
@@ -150,9 +88,3 @@ trace_result(enum method_id m, const struct mresult *r, int next,
 	}
 }
 
-void
-human_bytes(char buf[HUMAN_BYTES_LEN], double v)
-{
-	(void)humanize_number(buf, HUMAN_BYTES_LEN, (int64_t)(v + 0.5), "B",
-	    HN_AUTOSCALE, HN_DECIMAL | HN_IEC_PREFIXES);
-}

@@ -9,8 +9,9 @@
 #include "method.h"
 
 static ssize_t
-cfr_call(struct xfer *x, size_t want)
+cfr_call(struct xfer *x, void *arg, size_t want)
 {
+	(void)arg;
 	return copy_file_range(x->src->fd, NULL, x->dst->fd, NULL, want, 0);
 }
 
@@ -22,6 +23,7 @@ cfr_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_copy_file_range = {
 	.name = "copy_file_range",
+	.caps = METHOD_MAY_CLONE | METHOD_KEEPS_HOLES,
 	.unfit = NULL,
 	.copy = cfr_copy,
 };

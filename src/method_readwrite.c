@@ -29,7 +29,7 @@ all_zero(const char *p, size_t len)
  * Returns 0, or -1 with errno set.
  */
 static int
-skip_zeros(const struct xfer *x, const char *buf, size_t run,
+skip_zeros(struct xfer *x, const char *buf, size_t run,
     struct mresult *r)
 {
 	int fd = x->dst->fd;
@@ -56,7 +56,7 @@ skip_zeros(const struct xfer *x, const char *buf, size_t run,
  * hole (the caller then gives the file its size at the end).
  */
 static size_t
-write_punched(const struct xfer *x, const char *buf, size_t len,
+write_punched(struct xfer *x, const char *buf, size_t len,
     bool *hole, struct mresult *r)
 {
 	size_t at = 0, run, blk, put;
@@ -83,18 +83,6 @@ write_punched(const struct xfer *x, const char *buf, size_t len,
 	return at;
 }
 
-/* Every failure here is real: readwrite is the last method of a chain. */
-static void
-rw_fail(struct mresult *r, off_t moved, int err, const char *call,
-    enum mside side)
-{
-	r->bytes = moved;
-	r->status = M_ERROR;
-	r->err = err;
-	r->call = call;
-	r->side = side;
-}
-
 /*
  * A trailing hole left by --sparse=always needs the size set, where the
  * file does not reach that far already: it is never cut shorter.
@@ -119,39 +107,39 @@ rw_end(const struct xfer *x, struct mresult *r, off_t moved, bool hole)
 {
 	r->bytes = moved;
 	if (hole && end_hole(x) == -1 && r->status == M_DONE)
-		rw_fail(r, moved, errno, "ftruncate", SIDE_WRITE);
+		mresult_error(r, errno, "ftruncate", SIDE_WRITE);
 }
 
+static ssize_t
+read_call(struct xfer *x, void *buf, size_t len)
+{
+	return read(x->src->fd, buf, len);
+}
+
+/* Every failure here is real: readwrite is the last method of a chain. */
 static void
 rw_copy(struct xfer *x, struct mresult *r)
 {
-	char *buf = xio_buffer(x->io);
+	char *buf = scratch_buffer(x->scratch);
+	const struct step st = { read_call, buf, SIDE_READ, false };
 	off_t moved = 0;
 	size_t want, put;
 	bool hole = false;
 	ssize_t n;
 
 	if (buf == NULL) {
-		rw_fail(r, 0, ENOMEM, "malloc", SIDE_BOTH);
+		mresult_error(r, ENOMEM, "malloc", SIDE_BOTH);
 		return;
 	}
 	r->status = M_DONE;
 	while (!xfer_finished(x, moved)) {
-		if (sig_pending() != 0) {
-			rw_fail(r, moved, EINTR, "read", SIDE_READ);
-			break;
-		}
 		want = xfer_want(x, moved);
-		r->calls++;
-		n = read(x->src->fd, buf, want < x->io->bufsize ? want :
-		    x->io->bufsize);
+		n = xfer_step(x, &st, want < x->scratch->bufsize ? want :
+		    x->scratch->bufsize, r);
 		if (n == 0)
 			break;
 		if (n == -1) {
-			if (xfer_retry(errno) || (errno == EAGAIN &&
-			    xfer_wait(x, SIDE_READ) == 0))
-				continue;
-			rw_fail(r, moved, errno, "read", SIDE_READ);
+			mresult_error(r, errno, "read", SIDE_READ);
 			break;
 		}
 		put = x->punch ? write_punched(x, buf, (size_t)n, &hole, r) :
@@ -159,7 +147,7 @@ rw_copy(struct xfer *x, struct mresult *r)
 		moved += (off_t)put;
 		xfer_moved(x, (off_t)put);
 		if (put < (size_t)n) {
-			rw_fail(r, moved, errno, "write", SIDE_WRITE);
+			mresult_error(r, errno, "write", SIDE_WRITE);
 			break;
 		}
 	}
@@ -168,6 +156,7 @@ rw_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_readwrite = {
 	.name = "readwrite",
+	.caps = METHOD_MAKES_HOLES,
 	.unfit = NULL,
 	.copy = rw_copy,
 };
