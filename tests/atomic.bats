@@ -69,15 +69,15 @@ st() {
 	run zcp --atomic a b
 	assert_success
 	cmp a b
-	[ "$(ino b)" != "$before" ]
-	[ "$(cat b.link)" = old ]
+	assert_not_equal "$(ino b)" "$before"
+	assert_equal "$(cat b.link)" old
 	no_temp
 	# Without --atomic cp writes through: same inode, the link sees it.
 	echo old > c
 	ln c c.link
 	before=$(ino c)
 	zcp a c
-	[ "$(ino c)" = "$before" ]
+	assert_equal "$(ino c)" "$before"
 	cmp a c.link
 }
 
@@ -116,7 +116,8 @@ st() {
 		[ "$(stat -c %s c)" -eq 100000 ] && break
 		sleep 0.1
 	done
-	[ "$(stat -c %s c)" -eq 100000 ] || fail "c never held the half copy"
+	[ "$(stat -c %s c)" -eq 100000 ] ||
+	    fail "c never held the half copy: $(stat -c %s c) bytes"
 	touch go.c
 	wait "$pid"
 	cmp a c
@@ -130,15 +131,15 @@ st() {
 	chmod 640 b
 	chgrp daemon b
 	zcp --atomic a b
-	[ "$(stat -c %a:%G b)" = 640:daemon ]
+	assert_equal "$(stat -c %a:%G b)" 640:daemon
 	# -p asks for the source's instead.
 	echo old > c
 	chmod 640 c
 	zcp --atomic -p a c
-	[ "$(stat -c %a c)" = 600 ]
+	assert_equal "$(stat -c %a c)" 600
 	# A new file gets the source's mode less the umask, as always.
 	(umask 077; zcp --atomic a d)
-	[ "$(stat -c %a d)" = 600 ]
+	assert_equal "$(stat -c %a d)" 600
 }
 
 @test "atomic: in a set-group-ID directory the replaced file keeps its own group, as with cp" {
@@ -156,7 +157,7 @@ st() {
 	done
 	# A new file there takes the directory's group, as ever.
 	zcp --atomic a sg/new
-	[ "$(stat -c %G sg/new)" = daemon ]
+	assert_equal "$(stat -c %G sg/new)" daemon
 }
 
 @test "atomic: attributes are set on the temporary before it is published" {
@@ -171,7 +172,7 @@ st() {
 	meta=$(grep -nE 'fchmod\(|utimensat\([0-9]+, NULL' st.txt | cut -d: -f1 | tail -1)
 	[ -n "$pub" ] && [ -n "$meta" ] || fail "$(cat st.txt)"
 	[ "$meta" -lt "$pub" ] || fail "metadata after publishing: $(cat st.txt)"
-	[ "$(stat -c %a:%Y b)" = 751:1000000000 ]
+	assert_equal "$(stat -c %a:%Y b)" 751:1000000000
 }
 
 @test "atomic: an injected EIO mid-copy leaves the old file intact and no temporary, by every method" {
@@ -200,7 +201,7 @@ st() {
 		    "$ZCP" --atomic --method=splice - b
 		assert_failure 1
 		assert_output "zcp: ${spec#*|}: Input/output error"
-		[ "$(cat b)" = old ]
+		assert_equal "$(cat b)" old
 		no_temp
 	done
 }
@@ -251,7 +252,7 @@ zf_stdin() {
 	no_temp
 	run zf write:ENOSPC:2 --method=readwrite a c
 	assert_failure 1
-	[ "$(stat -c %s c)" -eq 262144 ]
+	assert_equal "$(stat -c %s c)" 262144
 }
 
 @test "atomic: without O_TMPFILE (EOPNOTSUPP, EISDIR) a hidden name is used, then renamed" {
@@ -312,11 +313,11 @@ zf_stdin() {
 	run zf rename:EIO:1 --atomic a b
 	assert_failure 1
 	assert_output "zcp: cannot create regular file 'b': Input/output error"
-	[ "$(cat b)" = old ]
+	assert_equal "$(cat b)" old
 	run zf linkat:ENOSPC:1 --atomic a b
 	assert_failure 1
 	assert_output "zcp: cannot create regular file 'b': No space left on device"
-	[ "$(cat b)" = old ]
+	assert_equal "$(cat b)" old
 	no_temp
 }
 
@@ -336,9 +337,10 @@ zf_stdin() {
 	kill "$(cat sleeper.pid)"
 	rc=0
 	wait "$pid" || rc=$?
-	[ "$rc" -eq 1 ]
-	[ "$(cat err)" = "zcp: cannot create regular file 'new': File exists" ]
-	[ "$(cat new)" = theirs ]
+	assert_equal "$rc" 1
+	assert_equal "$(cat err)" \
+	    "zcp: cannot create regular file 'new': File exists"
+	assert_equal "$(cat new)" theirs
 	no_temp
 }
 
@@ -348,7 +350,7 @@ zf_stdin() {
 	echo old > real/t
 	ln -s real/t lnk
 	zcp --atomic a lnk
-	[ -L lnk ]
+	assert_link_exists lnk
 	cmp a real/t
 	no_temp real
 	# A dangling one is refused, as by cp.
@@ -366,7 +368,7 @@ zf_stdin() {
 	cat f > got &
 	zcp --atomic a f
 	wait
-	[ -p f ]
+	assert_fifo_exists f
 	cmp a got
 }
 
@@ -392,8 +394,8 @@ zf_stdin() {
 	run st --atomic -b a b
 	assert_success
 	cmp a b
-	[ "$(cat b~)" = old ]
-	[ "$(ino b~)" = "$old" ]
+	assert_equal "$(cat b~)" old
+	assert_equal "$(ino b~)" "$old"
 	# b is never renamed away: only hidden names and the temporary move.
 	run grep -E 'renameat2?\([^,]+, "b",' st.txt
 	assert_failure
@@ -401,12 +403,12 @@ zf_stdin() {
 	echo old2 > b
 	run zf write:EIO:1 --atomic -b --method=readwrite a b
 	assert_failure 1
-	[ "$(cat b)" = old2 ]
+	assert_equal "$(cat b)" old2
 	no_temp
 	# Numbered backups too.
 	run zcp --atomic --backup=numbered a b
 	assert_success
-	[ "$(cat b.~1~)" = old2 ]
+	assert_equal "$(cat b.~1~)" old2
 }
 
 @test "atomic: --remove-destination and -f remove nothing: the rename replaces" {
@@ -434,7 +436,7 @@ zf_stdin() {
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic a b
 	assert_failure 1
 	assert_output "zcp: cannot create regular file 'b': Permission denied"
-	[ "$(cat b)" = old ]
+	assert_equal "$(cat b)" old
 	run setpriv --reuid=65534 --regid=65534 --clear-groups cp a b
 	assert_output "cp: cannot create regular file 'b': Permission denied"
 	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --atomic -f a b
@@ -545,7 +547,7 @@ zf_stdin() {
 	run zf fsync:EIO:1 --atomic --sync a c
 	assert_failure 1
 	assert_output "zcp: failed to sync 'c': Input/output error"
-	[ "$(cat c)" = old ]
+	assert_equal "$(cat c)" old
 	run zf fsync:EIO:1 --atomic --sync a new
 	assert_failure 1
 	assert_file_not_exist new

@@ -63,7 +63,8 @@ $(cut -c1-300 <<<"$out_cp" | head -20)
 --- zcp:
 $(cut -c1-300 <<<"$out_zcp" | head -20)"
 	[ "$(cd c && ls -A | sort)" = "$(cd z && ls -A | sort)" ] ||
-		fail "the files made differ for: $(show "$@")"
+		fail "the files made differ for: $(show "$@")
+$(diff <(cd c && ls -A | sort) <(cd z && ls -A | sort) | cut -c1-300 | head -20)"
 	BAD=$((BAD + 1))
 }
 
@@ -193,8 +194,8 @@ Try 'zcp --help' for more information."
 		rm -rf copy
 		run zcp -r $opt top copy
 		assert_success
-		[ "$(find copy -type f | wc -l)" -eq 1 ]
-		[ "$(find copy -type d | wc -l)" -eq 301 ]
+		assert_num "$(find copy -type f | wc -l)" -eq 1
+		assert_num "$(find copy -type d | wc -l)" -eq 301
 	done
 	# Paths that long do not open in one go: descend to the leaf.
 	run bash -c 'cd copy && for i in $(seq 300); do cd "dddddddddddddddd$i" || exit; done && cat leaf'
@@ -232,18 +233,18 @@ Try 'zcp --help' for more information."
 	(cd src && seq -f 'f%05g' 10000 | xargs touch)
 	run zcp src/* dst
 	assert_success
-	[ "$(ls dst | wc -l)" -eq 10000 ]
+	assert_num "$(ls dst | wc -l)" -eq 10000
 	# --atomic and -v too.
 	rm -rf dst; mkdir dst
 	run zcp --atomic -v src/* dst
 	assert_success
-	[ "${#lines[@]}" -eq 10000 ]
-	[ "$(ls -A dst | wc -l)" -eq 10000 ]
+	assert_equal "${#lines[@]}" 10000
+	assert_num "$(ls -A dst | wc -l)" -eq 10000
 	# None there: every one named.
 	local ops
 	mapfile -t ops < <(seq -f 'missing%05g' 10000)
 	like_cp "${ops[@]}" dir
-	[ "$(wc -l <<<"$output")" -eq 10000 ]
+	assert_num "$(wc -l <<<"$output")" -eq 10000
 	like_cp "${ops[@]}" a
 	like_cp -t dir "${ops[@]}"
 	like_cp "${ops[@]}" "${ops[@]}" dir

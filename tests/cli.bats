@@ -170,7 +170,7 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 @test "every long option is in --help, the man page and all three completions, and back" {
 	local opts o f
 	opts=$(zcp --help | grep -oE -- '--[a-z][a-z-]*' | sort -u)
-	[ -n "$opts" ]
+	[ -n "$opts" ] || fail "no long option in zcp --help"
 	# mdoc writes --pipe-size as "Fl \-pipe\-size".
 	sed 's/\\-/-/g' "$SRCDIR/man/zcp.1" > man.txt
 	for o in $opts; do
@@ -197,7 +197,7 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	# the first long option or the description.
 	shorts=$(zcp --help | grep -E '^  -[a-zA-Z]' |
 		sed -E 's/^  //; s/(--|  ).*//' | grep -oE -- '-[a-zA-Z]' | sort -u)
-	[ "$(wc -w <<<"$shorts")" -ge 20 ]
+	assert_num "$(wc -w <<<"$shorts")" -ge 20
 	sed 's/\\-/-/g' "$SRCDIR/man/zcp.1" > man.txt
 	for o in $shorts; do
 		grep -qE -- "Fl ${o#-}( |$)|Fl [a-zA-Z]*${o#-}[a-zA-Z]*( |$)" man.txt ||

@@ -15,6 +15,19 @@ bats_load_library bats-assert 2>/dev/null ||
 bats_load_library bats-file 2>/dev/null ||
 	load /usr/lib/bats/bats-file/load.bash
 
+# assert_num LHS OP RHS: the integer test [ LHS OP RHS ], OP one of -eq
+# -ne -lt -le -gt -ge, as bats-assert would: on failure both sides show.
+assert_num() {
+	case $2 in
+	-eq | -ne | -lt | -le | -gt | -ge) ;;
+	*) fail "assert_num: '$2' is not an integer comparison"; return ;;
+	esac
+	[ "$1" "$2" "$3" ] && return 0
+	batslib_print_kv_single 5 'left' "$1" 'op' "$2" 'right' "$3" |
+		batslib_decorate 'integer comparison does not hold' |
+		fail
+}
+
 # zcp [ARGS...]: the binary under test.
 zcp() { "$ZCP" "$@"; }
 

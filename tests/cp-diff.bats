@@ -1157,11 +1157,11 @@ rc=1"
 	assert_success
 	assert_output ''
 	assert_link_exists dst/sub
-	[ "$(readlink dst/sub)" = ../real ]
+	assert_equal "$(readlink dst/sub)" ../real
 	assert_file_exists real/old
-	[ "$(cat real/new)" = new ]
-	[ "$(cat real/deeper/f)" = deeper ]
-	[ "$(cat dst/top)" = top ]
+	assert_equal "$(cat real/new)" new
+	assert_equal "$(cat real/deeper/f)" deeper
+	assert_equal "$(cat dst/top)" top
 }
 
 @test "kds: --keep-directory-symlink -a keeps the symlink and its target" {
@@ -1169,9 +1169,9 @@ rc=1"
 	ln -s real realink
 	run zcp -a --keep-directory-symlink src/sub dst/
 	assert_success
-	[ "$(readlink dst/sub)" = ../real ]
-	[ "$(cat real/new)" = new ]
-	[ "$(cat real/old)" = old ]
+	assert_equal "$(readlink dst/sub)" ../real
+	assert_equal "$(cat real/new)" new
+	assert_equal "$(cat real/old)" old
 }
 
 @test "kds: a symlink to a file is still not a directory" {
@@ -1181,7 +1181,7 @@ rc=1"
 	run zcp -r --keep-directory-symlink src/. dst
 	assert_failure 1
 	assert_line "zcp: cannot overwrite non-directory 'dst/./sub' with directory 'src/./sub'"
-	[ "$(readlink dst/sub)" = ../real/old ]
+	assert_equal "$(readlink dst/sub)" ../real/old
 }
 
 # ---- --parents that would climb out: zcp refuses where cp does not -----

@@ -45,7 +45,8 @@ no_temp() {
 		assert_output "zcp: error writing '$M/big': No space left on device"
 		assert_file_not_exist "$M/big"
 		no_temp
-		[ "$(free_kb)" -ge $((before - 64)) ] || fail "$m: space not given back"
+		[ "$(free_kb)" -ge $((before - 64)) ] ||
+			fail "$m: space not given back: $(free_kb) KiB, was $before"
 	done
 	# copy_file_range works within one filesystem: a source there.
 	mkdata "$M/src" 8M
@@ -55,7 +56,8 @@ no_temp() {
 	assert_output --regexp "^zcp: error (writing '$M/big'|copying '$M/src' to '$M/big'): No space left on device$"
 	assert_file_not_exist "$M/big"
 	no_temp
-	[ "$(free_kb)" -ge $((before - 64)) ] || fail "copy_file_range: space not given back"
+	[ "$(free_kb)" -ge $((before - 64)) ] ||
+		fail "copy_file_range: space not given back: $(free_kb) KiB, was $before"
 }
 
 @test "ENOSPC mid-file from a pipe (splice), to a new name and over an old file" {
@@ -65,7 +67,7 @@ no_temp() {
 	run bash -c 'cat big | "$ZCP" --atomic --method=splice - "$M/b"'
 	assert_failure 1
 	assert_output "zcp: error writing '$M/b': No space left on device"
-	[ "$(cat "$M/b")" = old ]
+	assert_equal "$(cat "$M/b")" old
 	run bash -c 'cat big | "$ZCP" --atomic - "$M/new"'
 	assert_failure 1
 	assert_file_not_exist "$M/new"
@@ -106,7 +108,8 @@ no_temp() {
 		cmp "$f" "t/x/${f##*/}" || fail "$f is partial"
 		n=$((n + 1))
 	done
-	[ "$n" -ge 1 ] && [ "$n" -lt 6 ]
+	assert_num "$n" -ge 1
+	assert_num "$n" -lt 6
 	no_temp
 }
 

@@ -466,7 +466,7 @@ read EACCES #6"
 			expect_same
 			n=$(trace_bytes "^zcp: trace: splice: $(errre $e) after ([0-9]+) bytes? in $at calls?(, [^;]*)?; falling back to readwrite\$")
 			if [ $at = 1 ]; then
-				[ "$n" -eq 0 ] || says "bytes before the first call"
+				[ "$n" -eq 0 ] || says "$n bytes before the first call"
 			else
 				[ "$n" -gt 0 ] || says "splice moved nothing before call 3"
 			fi
@@ -487,7 +487,7 @@ read EACCES #6"
 			expect_same out
 			n=$(trace_bytes "^zcp: trace: splice: $(errre $e) after ([0-9]+) bytes? in $at calls?(, [^;]*)?; falling back to readwrite\$")
 			if [ $at = 1 ]; then
-				[ "$n" -eq 0 ] || says "bytes before the first call"
+				[ "$n" -eq 0 ] || says "$n bytes before the first call"
 			else
 				[ "$n" -gt 0 ] || says "splice moved nothing before call 3"
 			fi
@@ -538,7 +538,7 @@ after_100() { { dd bs=100 count=1 of=/dev/null status=none; "$@"; } < a; }
 			expect_line "^zcp: trace: '-' -> 'b': socket -> regular file; methods: splice, readwrite\$"
 			n=$(trace_bytes "^zcp: trace: splice: $(errre $e) after ([0-9]+) bytes? in $at calls?(, [^;]*)?; falling back to readwrite\$")
 			if [ $at = 1 ]; then
-				[ "$n" -eq 0 ] || says "bytes before the first call"
+				[ "$n" -eq 0 ] || says "$n bytes before the first call"
 			else
 				[ "$n" -gt 0 ] || says "splice moved nothing before call 3"
 			fi
@@ -661,7 +661,8 @@ after_100() { { dd bs=100 count=1 of=/dev/null status=none; "$@"; } < a; }
 	fellback copy_file_range EXDEV 7 2 sendfile
 	expect_line "^zcp: trace: sendfile: $((1048576 - 7)) bytes in [0-9]+ calls?, done\$"
 	expect_line "^zcp: trace: sparse: 2 data extents, 2097152 bytes of 16777216; holes kept\$"
-	[ "$(($(stat -c %b b) * 512))" -lt 16777216 ] || says "b lost its holes"
+	[ "$(($(stat -c %b b) * 512))" -lt 16777216 ] ||
+		says "b lost its holes: it uses $(($(stat -c %b b) * 512)) bytes"
 }
 
 # --- forced methods: no fallback --------------------------------------------
@@ -857,7 +858,7 @@ after_100() { { dd bs=100 count=1 of=/dev/null status=none; "$@"; } < a; }
 			expect_line "^zcp: error reading 'a': $(re "$(strerror $e)")\$"
 			gaveup readwrite read $e
 			n=$(trace_bytes "^zcp: trace: readwrite: read: $(errre $e) after ([0-9]+) bytes")
-			[ $at = 1 ] && [ "$n" -ne 0 ] && says "bytes before the first read"
+			[ $at = 1 ] && [ "$n" -ne 0 ] && says "$n bytes before the first read"
 			[ $at = 3 ] && [ "$n" -eq 0 ] && says "nothing before the third read"
 			expect_prefix "$n"
 		done
@@ -876,7 +877,7 @@ after_100() { { dd bs=100 count=1 of=/dev/null status=none; "$@"; } < a; }
 			expect_line "^zcp: error writing 'b': $(re "$(strerror $e)")\$"
 			gaveup readwrite write $e
 			n=$(trace_bytes "^zcp: trace: readwrite: write: $(errre $e) after ([0-9]+) bytes")
-			[ $at = 1 ] && [ "$n" -ne 0 ] && says "bytes before the first write"
+			[ $at = 1 ] && [ "$n" -ne 0 ] && says "$n bytes before the first write"
 			[ $at = 3 ] && [ "$n" -eq 0 ] && says "nothing before the third write"
 			expect_prefix "$n"
 		done
@@ -1104,6 +1105,6 @@ socket_file() { zf_sock -i a -- "${@: -1}" --trace "${@:1:$#-1}" - b; }
 		expect_status 1
 		expect_error $e mnt/a mnt/b
 		gaveup reflink "ioctl FICLONE" $e 0
-		[ ! -s mnt/b ] || says "mnt/b is not empty"
+		[ ! -s mnt/b ] || says "mnt/b is not empty: $(stat -c %s mnt/b) bytes"
 	done
 }

@@ -118,7 +118,7 @@ install_root() {
 	mandoc -Tascii -Owidth=80 "$SRCDIR/man/zcp.1" > page.raw
 	# Bold and underline are overstruck with backspaces: drop them.
 	sed 's/.\x08//g' page.raw > page.txt
-	[ "$(wc -l < page.txt)" -gt 100 ]
+	assert_num "$(wc -l < page.txt)" -gt 100
 	run awk 'length($0) > 80 { print length($0) ": " $0 }' page.txt
 	assert_output ""
 }

@@ -271,7 +271,7 @@ check_run() {
 		# Refused before any byte moved: nothing arrived.
 		case $DC in
 		file | pipe | sock) [ ! -s got ] ||
-			fail_pair "--method=$m failed but wrote bytes" ;;
+			fail_pair "--method=$m failed but wrote $(stat -c %s got) bytes" ;;
 		esac
 		return 0
 	fi
@@ -292,7 +292,7 @@ check_run() {
 	check_content
 	tried
 	[ "$REPLY" = "$attempts" ] ||
-		fail_pair "--method=$m: methods tried should be: $attempts"
+		fail_pair "--method=$m: methods tried: '$REPLY', not: $attempts"
 	bytes=$SIZE
 	[ "$SC" = null ] && bytes=0
 	has_line "^zcp: trace: $winner: $bytes bytes? in [0-9]+ calls?, done" ||

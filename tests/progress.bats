@@ -93,7 +93,8 @@ B='[0-9.]+ ([KMGT]i)?B'
 	pane_wait "^done-0\$"
 	[ "$(grep -c 'zcp' <<<"$PANE")" -eq 0 ] || fail "left on screen: $PANE"
 	diff -r tree/sub copy/sub
-	[ -p copy/fifo ] && [ -L copy/link ]
+	assert_fifo_exists copy/fifo
+	assert_link_exists copy/link
 }
 
 @test "progress: with --stats, the meter goes before the report" {
@@ -104,7 +105,8 @@ B='[0-9.]+ ([KMGT]i)?B'
 	pane_wait "^done-0\$"
 	head -n 1 <<<"$PANE" | grep -qE '^zcp: stats: 1 of 1 file copied, 6\.0 MiB \(6291456 bytes\) in ' ||
 		fail "the report is not first: $PANE"
-	grep -q '^zcp: stats: method splice: 1 pair, 6.0 MiB (6291456 bytes), [0-9]* calls$' <<<"$PANE"
+	grep -q '^zcp: stats: method splice: 1 pair, 6.0 MiB (6291456 bytes), [0-9]* calls$' <<<"$PANE" ||
+		fail "no splice line in the report: $PANE"
 	[ "$(grep -c '^zcp: [^s]' <<<"$PANE")" -eq 0 ] || fail "meter left: $PANE"
 }
 

@@ -95,8 +95,8 @@ check_never() {
 	assert_success
 	assert_output --regexp "zcp: trace: reflink: 67108864 bytes in 1 call, done"
 	cmp mnt/sp mnt/copy
-	[ "$(stat -c %s mnt/copy)" -eq $((64 * MB)) ]
-	[ "$(($(stat -c '%b * %B' mnt/copy)))" -lt $((4 * MB)) ]
+	assert_equal "$(stat -c %s mnt/copy)" $((64 * MB))
+	assert_num "$(($(stat -c '%b * %B' mnt/copy)))" -lt $((4 * MB))
 	assert_shared mnt/copy
 }
 
@@ -110,7 +110,7 @@ check_never() {
 	sync mnt/sp
 	zcp --reflink=never mnt/sp mnt/copy
 	cmp mnt/sp mnt/copy
-	[ "$(($(stat -c '%b * %B' mnt/copy)))" -lt $((4 * MB)) ]
+	assert_num "$(($(stat -c '%b * %B' mnt/copy)))" -lt $((4 * MB))
 	sync mnt/copy
 	assert_not_shared mnt/copy
 }
@@ -128,7 +128,7 @@ check_never() {
 	{ zcp --trace - mnt/out 2> err; cat > mnt/rest; } < mnt/a
 	grep -q "^zcp: trace: reflink: $((4 * MB + 4097)) bytes in 1 call, done" err
 	cmp mnt/a mnt/out
-	[ ! -s mnt/rest ]
+	assert_file_empty mnt/rest
 	assert_shared mnt/out
 }
 

@@ -31,7 +31,7 @@ allocated() { echo $(($(stat -c '%b * %B' "$1"))); }
 assert_sparse_copy() {
 	cmp "$1" "$2" || return 1
 	[ "$(stat -c %s "$2")" -eq "$(stat -c %s "$1")" ] || {
-		echo "$2 has the wrong size" >&2
+		echo "$2: $(stat -c %s "$2") bytes, not $(stat -c %s "$1")" >&2
 		return 1
 	}
 	# 256 KiB of data; a copy that wrote the holes would use 64 MiB.
@@ -81,7 +81,7 @@ zcp_inject() {
 	# zcp reads to EOF, so a reader after it finds nothing left.
 	{ zcp - out; cat > after; } < f
 	cmp f out
-	[ ! -s after ]
+	assert_file_empty after
 }
 
 @test "offsets: zcp f - >> existing appends, by auto and readwrite" {
@@ -115,7 +115,7 @@ zcp_inject() {
 			grep -qE "^zcp: cannot copy 'f' to '-' with --method=$m( after [0-9]+ bytes)?: " err ||
 				{ echo "--method=$m: no message" >&2; cat err >&2; return 1; }
 			# Whatever it moved went after what was there.
-			[ "$(head -n 1 log)" = old ]
+			assert_equal "$(head -n 1 log)" old
 		fi
 	done
 }
@@ -125,7 +125,7 @@ zcp_inject() {
 	{ printf A; zcp --trace sp - 2>err; printf B; } > out
 	{ printf A; cat sp; printf B; } | cmp - out
 	grep -q "^zcp: trace: sparse: 4 data extents" err
-	[ "$(allocated out)" -lt $((4 * MB)) ]
+	assert_num "$(allocated out)" -lt $((4 * MB))
 }
 
 @test "offsets: a sparse source appended with >> is copied whole, in order" {
@@ -156,9 +156,9 @@ zeros_src() {
 	# The copy, then the old bytes past it; nothing shorter.
 	cmp -n "$(stat -c %s src)" src out
 	cmp -i "$(stat -c %s src)" old out
-	[ "$(stat -c %s out)" -eq $((2 * MB)) ]
+	assert_equal "$(stat -c %s out)" $((2 * MB))
 	# The zeros are holes punched in the old data, not written.
-	[ "$(allocated out)" -lt $((2 * MB - 512 * 1024)) ]
+	assert_num "$(allocated out)" -lt $((2 * MB - 512 * 1024))
 }
 
 @test "sparse=always: where holes cannot be punched, the zeros are written" {
@@ -176,7 +176,7 @@ zeros_src() {
 	head -c 50000 /dev/urandom > out
 	zcp --sparse=always src - 1<>out
 	cmp src out
-	[ "$(allocated out)" -lt 512000 ]
+	assert_num "$(allocated out)" -lt 512000
 }
 
 @test "offsets: a sparse stdin partly consumed is copied from where it stands" {
@@ -185,7 +185,7 @@ zeros_src() {
 	{ dd bs=1M count=12 of=/dev/null status=none; zcp --trace - out 2>err; } < sp
 	cmp rest out
 	grep -q "^zcp: trace: sparse: 2 data extents" err
-	[ "$(allocated out)" -lt $((4 * MB)) ]
+	assert_num "$(allocated out)" -lt $((4 * MB))
 }
 
 # ---------------------------------------------------------------------
@@ -198,7 +198,7 @@ zeros_src() {
 	    /sys/devices/system/cpu/online; do
 		[ -r "$p" ] || continue
 		cat "$p" > want
-		[ -s want ]
+		assert_file_not_empty want
 		zcp "$p" out
 		cmp want out || { echo "$p -> file differs from cat" >&2; return 1; }
 		# out has the source's mode: read-only for /proc/version.
@@ -241,8 +241,8 @@ zeros_src() {
 @test "0 at the start: an empty file is just empty (0 is EOF there)" {
 	: > empty
 	zcp_inject copy_file_range:retval=0:when=1 --trace empty out 2> err
-	[ -e out ]
-	[ ! -s out ]
+	assert_exists out
+	assert_file_empty out
 	grep -q "^zcp: trace: copy_file_range: 0 bytes in 1 call, done" err
 	if grep -q "falling back to sendfile" err; then return 1; fi
 }
@@ -320,9 +320,9 @@ zeros_src() {
 	zcp_inject copy_file_range:error=EXDEV:when=1 --trace sp out 2> err
 	assert_sparse_copy sp out
 	grep -q "^zcp: trace: copy_file_range: EXDEV .*remembered for this device pair" err
-	[ "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said EXDEV for this device pair before" err)" -eq 3 ]
+	assert_equal "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said EXDEV for this device pair before" err)" 3
 	# Asked once, not once per extent.
-	[ "$(grep -c '^copy_file_range(' sys)" -eq 1 ]
+	assert_equal "$(grep -c '^copy_file_range(' sys)" 1
 }
 
 @test "probes: the fault shim's EXDEV is remembered the same way" {
@@ -339,7 +339,7 @@ zeros_src() {
 	zcp --trace mnt/sp out 2> err
 	assert_sparse_copy mnt/sp out
 	grep -q "^zcp: trace: copy_file_range: EXDEV .*remembered for this device pair" err
-	[ "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said EXDEV for this device pair before" err)" -eq 3 ]
+	assert_equal "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said EXDEV for this device pair before" err)" 3
 }
 
 @test "probes: ENOSYS disables a method for the process" {
@@ -347,8 +347,8 @@ zeros_src() {
 	zcp_inject copy_file_range:error=ENOSYS:when=1 --trace sp out 2> err
 	assert_sparse_copy sp out
 	grep -q "^zcp: trace: copy_file_range: ENOSYS .*disabled for this process" err
-	[ "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said ENOSYS for this process before" err)" -eq 3 ]
-	[ "$(grep -c '^copy_file_range(' sys)" -eq 1 ]
+	assert_equal "$(grep -c "^zcp: trace: copy_file_range: skipped: the kernel said ENOSYS for this process before" err)" 3
+	assert_equal "$(grep -c '^copy_file_range(' sys)" 1
 }
 
 # ---------------------------------------------------------------------
@@ -384,7 +384,7 @@ zeros_src() {
 @test "EAGAIN: non-blocking stdin and stdout pipes at once (pipe -> pipe)" {
 	mkdata f $((3 * MB))
 	(sleep 0.2; cat f) | "$HELPERS/setfl" -0 -1 -- "$ZCP" - - | (sleep 0.3; cat > out)
-	[ "${PIPESTATUS[1]}" -eq 0 ]
+	assert_equal "${PIPESTATUS[1]}" 0
 	cmp f out
 }
 
@@ -394,7 +394,7 @@ zeros_src() {
 	    -e trace=splice,read,poll,ppoll "$ZCP" - out
 	cmp f out
 	grep -q EAGAIN sys		# the test did make zcp wait
-	[ "$(grep -c EAGAIN sys)" -lt 200 ]
+	assert_num "$(grep -c EAGAIN sys)" -lt 200
 	grep -qE '^p?poll\(' sys
 }
 
@@ -429,17 +429,17 @@ nth_data_call() {
 		rm -f out
 		zcp_inject "$spec:error=EINTR:when=1..2" f out
 		cmp f out
-		[ "$(grep -c INJECTED sys)" -eq 2 ]
+		assert_equal "$(grep -c INJECTED sys)" 2
 	done
 	# read: the data reads ask for the whole 256 KiB buffer.
 	for spec in 'sendfile:sendfile:.' 'splice:splice:.' \
 	    'read:readwrite:, 262144\) +=' 'write:readwrite:^write\(1,'; do
 		call=${spec%%:*} m=${spec#*:} m=${m%%:*}
 		n=$(nth_data_call "$call" "${spec#*:*:}" "--method=$m" f -)
-		[ -n "$n" ]
+		[ -n "$n" ] || fail "$spec: no $call call matched"
 		zcp_inject "$call:error=EINTR:when=$n..$((n + 1))" "--method=$m" f - | cat > out
 		cmp f out || { echo "$spec" >&2; return 1; }
-		[ "$(grep -c INJECTED sys)" -eq 2 ]
+		assert_equal "$(grep -c INJECTED sys)" 2
 	done
 }
 
@@ -467,7 +467,7 @@ nth_data_call() {
 	assert_output --regexp "zcp: trace: sendfile: 3221225472 bytes in [0-9]+ calls, done"
 	local calls
 	calls=$(sed -nE 's/.*sendfile: 3221225472 bytes in ([0-9]+) calls.*/\1/p' <<< "$output")
-	[ "$calls" -ge 2 ]
+	assert_num "$calls" -ge 2
 }
 
 @test "sendfile: a 3 GiB file through a pipe arrives whole" {
@@ -590,7 +590,7 @@ nth_data_call() {
 	assert_equal "$(stat -c '%Y' z)" "$(stat -c '%Y' a)"
 	# Without -p, a new file gets the mode and today's time.
 	zcp - n < a
-	[ "$(stat -c %Y n)" -gt "$(stat -c %Y a)" ]
+	assert_num "$(stat -c %Y n)" -gt "$(stat -c %Y a)"
 }
 
 @test "--attributes-only: with - at either end no data is copied" {
@@ -642,7 +642,7 @@ nth_data_call() {
 		timeout 10 "$ZCP" --method=$m f - 2> err | head -c 1M > out
 		rc=${PIPESTATUS[0]}
 		[ "$rc" -eq 141 ] || { echo "--method=$m: status $rc" >&2; return 1; }
-		[ ! -s err ]
+		assert_file_empty err
 		head -c 1M f | cmp - out
 	done
 }
@@ -681,7 +681,7 @@ nth_data_call() {
 	truncate -s 16M hole
 	zcp hole out
 	assert_sparse_copy hole out
-	[ "$(allocated out)" -eq 0 ]
+	assert_equal "$(allocated out)" 0
 }
 
 @test "sparse: a sparse file into a pipe arrives with its zeros" {
@@ -697,7 +697,7 @@ nth_data_call() {
 	max=$(cat /proc/sys/fs/pipe-max-size)
 	mkdata f 300000
 	zcp --trace f - 2> err | perl -e 'local $/; <STDIN>; print fcntl(STDIN, 1032, 0) + 0' > size
-	[ "$(cat size)" -eq "$max" ]
+	assert_equal "$(cat size)" "$max"
 	grep -q "pipe capacity 65536 bytes, grown to $max" err
 }
 
@@ -747,14 +747,14 @@ nth_data_call() {
 	run zcp nope out
 	assert_failure 1
 	assert_output "zcp: cannot stat 'nope': No such file or directory"
-	[ ! -e out ]
+	assert_not_exists out
 }
 
 @test "failure: a directory as the source -" {
 	run bash -c '"$ZCP" - out < /tmp'
 	assert_failure 1
 	assert_output --partial "Is a directory"
-	[ ! -e out ]
+	assert_not_exists out
 }
 
 @test "failure: closed stdin" {

@@ -162,7 +162,7 @@ no_temp() {
 				fail "no hidden name in use"
 			kill -s "$sig" "$ZPID"
 			finish
-			[ "$ZST" -eq $((128 + $(signum "$sig"))) ]
+			assert_equal "$ZST" $((128 + $(signum "$sig")))
 			cmp b old
 			no_temp
 		done
@@ -177,10 +177,11 @@ no_temp() {
 		wait_bytes "$((k * CHUNK))"
 		kill -s KILL "$ZPID"
 		finish
-		[ "$ZST" -eq 137 ]
+		assert_equal "$ZST" 137
 		cmp b old
 		no_temp
-		[ "$(ls -A | grep -vxE 'b|old|new|p|err|sleeper.pid|faults.log|bin')" = "" ]
+		assert_equal "$(ls -A |
+		    grep -vxE 'b|old|new|p|err|sleeper.pid|faults.log|bin')" ""
 	done
 	# Documented: nothing can clean up after SIGKILL.
 	k=$((RANDOM % CHUNKS))
@@ -190,7 +191,8 @@ no_temp() {
 	finish
 	cmp b old
 	left=$(find . -maxdepth 1 -name '.zcp-*')
-	[ -n "$left" ] && [ "$(stat -c %s "$left")" -eq $((k * CHUNK)) ]
+	[ -n "$left" ] || fail "no hidden name left"
+	assert_equal "$(stat -c %s "$left")" $((k * CHUNK))
 }
 
 @test "signals: a signal racing the end of the copy leaves the old file or the whole new one" {
@@ -220,7 +222,7 @@ no_temp() {
 	stopped_at_rename
 	kill -s KILL "$ZPID"
 	finish
-	[ "$ZST" -eq 137 ]
+	assert_equal "$ZST" 137
 	kill_window || fail "no hidden name left"
 	no_temp
 	# Continued instead of killed, the same run publishes the whole file.
@@ -228,7 +230,7 @@ no_temp() {
 	stopped_at_rename
 	kill -s CONT "$ZPID"
 	finish
-	[ "$ZST" -eq 0 ]
+	assert_equal "$ZST" 0
 	cmp b new
 	no_temp
 }
@@ -239,7 +241,7 @@ no_temp() {
 	cmp b old
 	release
 	finish
-	[ "$ZST" -eq 0 ]
+	assert_equal "$ZST" 0
 	cmp b new
 	no_temp
 }
@@ -256,18 +258,18 @@ no_temp() {
 	wait_bytes 100000
 	kill -s INT "$ZPID"
 	finish
-	[ "$ZST" -eq 130 ]
+	assert_equal "$ZST" 130
 	cmp f1 d/f1
 	assert_file_not_exist d/slow
 	assert_file_not_exist d/f3
-	[ -z "$(find d -name '.zcp-*')" ]
-	[ ! -s err ]
+	assert_equal "$(find d -name '.zcp-*')" ""
+	assert_file_empty err
 }
 
 @test "closed ends: a reader that leaves early ends zcp by SIGPIPE, silently, also with --atomic --sync" {
 	run bash -c '"$ZCP" --atomic --sync new - 2> err | head -c 1 > /dev/null; echo "${PIPESTATUS[0]}"'
 	assert_output 141
-	[ ! -s err ]
+	assert_file_empty err
 }
 
 @test "closed ends: stdout closed, stdin closed: cp-style errors, exit 1, no file made" {

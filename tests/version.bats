@@ -109,7 +109,7 @@ git_tree() {
 	[ -f "$h" ] || h=$SRCDIR/config.h
 	[ -f "$h" ] || skip "no config.h next to $ZCP"
 	v=$(sed -n 's/^#define PACKAGE_VERSION "\(.*\)"$/\1/p' "$h")
-	[ -n "$v" ]
+	[ -n "$v" ] || fail "no PACKAGE_VERSION in $h"
 	run zcp --version
 	assert_success
 	assert_line --index 0 "zcp $v"
