@@ -575,10 +575,17 @@ zf_stdin() {
 	assert_output 6
 	run bash -c 'strace -qq -o st.txt -e trace=fsync "$ZCP" --sync t/f1 - > out'
 	assert_success
-	grep -q 'fsync(1)' st.txt
+	cmp t/f1 out
+	run grep -c 'fsync(1)' st.txt
+	assert_output 1
 	# A pipe is not synced (and that is no error).
-	run bash -c '"$ZCP" --sync t/f1 - | cat > out'
+	rm out
+	run bash -c 'strace -qq -o st.txt -e trace=fsync "$ZCP" --sync t/f1 - |
+		cat > out'
 	assert_success
+	cmp t/f1 out
+	run grep -c 'fsync(' st.txt
+	assert_output 0
 }
 
 # unsynced_dirs < STRACE: the directory descriptors that had a name made
