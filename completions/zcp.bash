@@ -40,6 +40,10 @@ _zcp()
 		COMPREPLY=($(compgen -W 'human json' -- "$cur"))
 		return
 		;;
+	--update)
+		COMPREPLY=($(compgen -W 'all none none-fail older' -- "$cur"))
+		return
+		;;
 	--stats-file)
 		_filedir
 		return
@@ -64,7 +68,7 @@ _zcp()
 		    --sparse= --stats --stats= --stats-file=
 		    --strip-trailing-slashes --sync -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
-		    --debug -u --update -v --verbose -x --one-file-system -Z
+		    --debug --update --update= -u -v --verbose -x --one-file-system -Z
 		    --context --context= --help --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 		return

@@ -24,6 +24,21 @@ enum clobber {
 	CLOBBER_ASK		/* -i */
 };
 
+/* --update=WHEN: which existing destinations are replaced. */
+enum update {
+	UPDATE_ALL,		/* every one: the default */
+	UPDATE_OLDER,		/* -u: those older than the source */
+	UPDATE_NONE,		/* none, quietly, as -n */
+	UPDATE_NONE_FAIL	/* none, each named, exit 1 */
+};
+
+/* Whether existing destinations are all kept: -n ends as none. */
+static inline bool
+replaces_none(enum update u)
+{
+	return u == UPDATE_NONE || u == UPDATE_NONE_FAIL;
+}
+
 enum backup {
 	BACKUP_NONE,
 	BACKUP_SIMPLE,
@@ -44,13 +59,13 @@ struct cpopts {
 	bool		 one_fs;
 	bool		 copy_contents;
 	bool		 keep_dir_symlink;
-	bool		 update;
 	bool		 hard_link;
 	bool		 symbolic_link;
 	bool		 no_target_dir;
 	const char	*target_dir;
 	enum deref	 deref;
-	enum clobber	 clobber;
+	enum clobber	 clobber;	/* -i; -n ends as --update=none */
+	enum update	 update;
 	enum backup	 backup;
 	const char	*suffix;
 	bool		 keep_mode;

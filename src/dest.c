@@ -289,8 +289,22 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
 }
 
 /*
- * The destination exists: whether cp goes on, skips it quietly (-n, a
- * "no" to -i, or there is nothing to do), finds it up to date (-u), or
+ * --update=none-fail names each destination it keeps and fails, as cp
+ * 9.5; none (and -n, none by now) keeps it quietly.
+ */
+static enum verdict
+keep(const struct copier *c, const struct loc *d)
+{
+	if (c->o->update != UPDATE_NONE_FAIL)
+		return SKIP;
+	diag(0, "not replacing %s", quote(d->path));
+	return FAIL;
+}
+
+/*
+ * The destination exists: whether cp goes on, skips it quietly (-n,
+ * --update=none, a "no" to -i, or there is nothing to do), finds it up
+ * to date (-u), keeps it with a message (--update=none-fail), or
  * refuses, in cp's order.  Nothing is changed yet.
  */
 static enum verdict
@@ -298,24 +312,24 @@ may_replace(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, const struct stat *dst, bool cmdline)
 {
 	const struct cpopts *o = c->o;
-	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode), now;
+	bool sdir = S_ISDIR(sst->st_mode), ddir = S_ISDIR(dst->st_mode);
+	bool none = replaces_none(o->update), now = false;
 	enum verdict v;
 	struct stat deep;
 
-	if (o->clobber != CLOBBER_NO &&
-	    !same_file_ok(c, s, sst, d, dst, cmdline, &now)) {
+	if (!none && !same_file_ok(c, s, sst, d, dst, cmdline, &now)) {
 		diag(0, "%s and %s are the same file", quote_n(0, s->path),
 		    quote_n(1, d->path));
 		return FAIL;
 	}
-	if (!sdir && o->update && is_newer_or_same(dst, sst))
+	if (!sdir && o->update == UPDATE_OLDER && is_newer_or_same(dst, sst))
 		return UPTODATE;
-	if (!sdir && o->clobber == CLOBBER_NO)
-		return SKIP;
+	if (!sdir && none)
+		return keep(c, d);
 	if (!sdir && o->clobber == CLOBBER_ASK &&
 	    (v = ask_overwrite(c, d, dst)) != PROCEED)
 		return v;
-	if (o->clobber != CLOBBER_NO && now)
+	if (now)
 		return SKIP;
 	if (!ddir && sdir && !(o->keep_dir_symlink && S_ISLNK(dst->st_mode) &&
 	    fstatat(d->dirfd, d->name, &deep, 0) == 0 &&

@@ -89,6 +89,10 @@ static enum optrc	 set_target(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_context(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_interactive(struct options *, struct pstate *,
+			    const char *);
+static enum optrc	 set_update(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 show_help(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 show_version(struct options *, struct pstate *,
@@ -101,6 +105,11 @@ static const struct choice reflink_choices[] = {
 static const struct choice sparse_choices[] = {
 	{ "never", SPARSE_NEVER }, { "auto", SPARSE_AUTO },
 	{ "always", SPARSE_ALWAYS }, { NULL, 0 }
+};
+static const struct choice update_choices[] = {
+	{ "all", UPDATE_ALL }, { "none", UPDATE_NONE },
+	{ "none-fail", UPDATE_NONE_FAIL }, { "older", UPDATE_OLDER },
+	{ NULL, 0 }
 };
 static const struct choice stats_choices[] = {
 	{ "human", STATS_HUMAN }, { "json", STATS_JSON }, { NULL, 0 }
@@ -154,8 +163,8 @@ static const struct optdef optdefs[] = {
 	  FLAG(cp.force) },
 	{ "interactive", "i", no_argument, NULL,
 	  "prompt before overwrite (overrides a previous -n\n"
-	  "  option)",
-	  VALUE(cp.clobber, CLOBBER_ASK) },
+	  "  or --update=none[-fail] option)",
+	  CALL(set_interactive) },
 	{ NULL, "H", no_argument, NULL,
 	  "follow command-line symbolic links in SOURCE",
 	  VALUE(cp.deref, DEREF_COMMAND_LINE) },
@@ -247,11 +256,14 @@ static const struct optdef optdefs[] = {
 	{ "debug", NULL, no_argument, NULL,
 	  "same as --trace",
 	  FLAG(engine.trace) },
-	{ "update", "u", no_argument, NULL,
-	  "copy only when the SOURCE file is newer\n"
-	  "  than the destination file or when the\n"
-	  "  destination file is missing",
-	  FLAG(cp.update) },
+	{ "update", NULL, optional_argument, "[=WHEN]",
+	  "control which existing files are replaced;\n"
+	  "  WHEN is all, none, none-fail or older (the\n"
+	  "  default).  See below",
+	  CALL(set_update) },
+	{ NULL, "u", no_argument, NULL,
+	  "same as --update=older",
+	  CALL(set_update) },
 	{ "verbose", "v", no_argument, NULL,
 	  "explain what is being done",
 	  FLAG(cp.verbose) },
@@ -388,6 +400,16 @@ usage(void)
 	    "their holes kept (--sparse=auto).  --sparse=always also turns"
 	    " runs of zero\n"
 	    "bytes into holes; --sparse=never writes every byte.\n"
+	    "\n"
+	    "WHEN for --update says which existing files in the destination"
+	    " are replaced.\n"
+	    "'all' (the default without --update) replaces every one.  'none'"
+	    " replaces\n"
+	    "none, like --no-clobber, and skipping them is no failure."
+	    "  'none-fail' also\n"
+	    "replaces none, but names each one skipped and exits 1.  'older'"
+	    " (the default\n"
+	    "with --update, and -u) replaces those older than their source.\n"
 	    "\n"
 	    "When --reflink[=always] is specified, perform a lightweight copy,"
 	    " where the\n"
@@ -636,6 +658,40 @@ set_suffix(struct options *o, struct pstate *ps, const char *arg)
 }
 
 /*
+ * -i and --update=none or none-fail contradict each other: the last one
+ * given wins, as in cp 9.5.  -i outlasts --update=all and older, which
+ * say nothing of asking (cp 9.6 undid 9.3's "--update overrides -i").
+ */
+static enum optrc
+set_interactive(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps, (void)arg;
+	o->cp.clobber = CLOBBER_ASK;
+	if (replaces_none(o->cp.update))
+		o->cp.update = UPDATE_ALL;
+	return OPT_OK;
+}
+
+/*
+ * -u, --update[=WHEN]: the last one given says when, older without a
+ * WHEN; none and none-fail end an earlier -i (see set_interactive).
+ */
+static enum optrc
+set_update(struct options *o, struct pstate *ps, const char *arg)
+{
+	int when = UPDATE_OLDER;
+
+	(void)ps;
+	if (arg != NULL && argmatch(arg, "--update", update_choices,
+	    &when) == -1)
+		return OPT_FAIL;
+	o->cp.update = (enum update)when;
+	if (replaces_none(o->cp.update) && o->cp.clobber == CLOBBER_ASK)
+		o->cp.clobber = CLOBBER_YES;
+	return OPT_OK;
+}
+
+/*
  * As cp where the kernel has no SELinux, the only kind zcp knows: -Z
  * does nothing, and each --context=CTX is ignored with a warning.
  */
@@ -791,6 +847,30 @@ contradicts_sparse(const struct engine_conf *e)
 	return true;
 }
 
+/*
+ * Nothing to back up where nothing is replaced: cp 9.1's message for -n,
+ * 9.5's for --update=none and none-fail.  -n then wins over every
+ * --update, given before or after it: over -u as in cp 9.1 (-u would
+ * otherwise link), over the others as in 9.5.
+ */
+static int
+check_keep(struct cpopts *cp, const struct pstate *ps)
+{
+	if (ps->make_backups && cp->clobber == CLOBBER_NO) {
+		diag_usage("options --backup and --no-clobber are mutually"
+		    " exclusive");
+		return -1;
+	}
+	if (ps->make_backups && replaces_none(cp->update)) {
+		diag_usage("--backup is mutually exclusive with -n or"
+		    " --update=none-fail");
+		return -1;
+	}
+	if (cp->clobber == CLOBBER_NO)
+		cp->update = UPDATE_NONE;
+	return 0;
+}
+
 /* cp's checks after parsing, and its defaults that depend on others. */
 static int
 check_combinations(struct options *o, const struct pstate *ps)
@@ -801,11 +881,8 @@ check_combinations(struct options *o, const struct pstate *ps)
 		diag_usage("cannot make both hard and symbolic links");
 		return -1;
 	}
-	if (ps->make_backups && cp->clobber == CLOBBER_NO) {
-		diag_usage("options --backup and --no-clobber are mutually"
-		    " exclusive");
+	if (check_keep(cp, ps) == -1)
 		return -1;
-	}
 	if (o->engine.reflink == REFLINK_ALWAYS &&
 	    o->engine.sparse != SPARSE_AUTO) {
 		diag_usage("--reflink can be used only with --sparse=auto");
@@ -835,9 +912,6 @@ check_combinations(struct options *o, const struct pstate *ps)
 		    " other", method_name(o->engine.method));
 		return -1;
 	}
-	/* As cp 9.1: -n wins over -u, which would otherwise link. */
-	if (cp->clobber == CLOBBER_NO)
-		cp->update = false;
 	/* A file to write the report to asks for the report. */
 	if (o->stats_file != NULL && o->stats == STATS_OFF)
 		o->stats = STATS_HUMAN;

@@ -88,6 +88,13 @@ zsh_complete() {
 	assert_output "$(printf '%s\n' human json)"
 }
 
+@test "bash: the values of --update" {
+	run bash_complete "zcp --update=" zcp --update = ""
+	assert_output "$(printf '%s\n' all none none-fail older)"
+	run bash_complete "zcp --update=none" zcp --update = none
+	assert_output "$(printf '%s\n' none none-fail)"
+}
+
 @test "bash: operands and -t complete file names" {
 	mkdir dir1 dir2
 	touch file1
@@ -118,6 +125,13 @@ zsh_complete() {
 	assert_output --preserve=xattr
 	run fish_complete "zcp --stats="
 	assert_output "$(printf -- '--stats=%s\n' human json)"
+}
+
+@test "fish: the values of --update" {
+	run fish_complete "zcp --update="
+	assert_output "$(printf -- '--update=%s\n' all none none-fail older)"
+	run fish_complete "zcp --update=o"
+	assert_output --update=older
 }
 
 @test "fish: operands complete file names" {
@@ -156,6 +170,15 @@ zsh_complete() {
 	assert_output --partial json
 	run zsh_complete "zcp --backup=nu"
 	assert_output --partial "zcp --backup=numbered"
+}
+
+@test "zsh: --update= lists its values" {
+	run zsh_complete "zcp --update="
+	for v in all none none-fail older; do
+		assert_output --partial "$v"
+	done
+	run zsh_complete "zcp --update=o"
+	assert_output --partial "zcp --update=older"
 }
 
 @test "zsh: operands complete file names" {
