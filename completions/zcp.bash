@@ -36,6 +36,9 @@ _zcp()
 		COMPREPLY=($(compgen -W '64k 256k 1M' -- "$cur"))
 		return
 		;;
+	--bwlimit)
+		return
+		;;
 	--stats)
 		COMPREPLY=($(compgen -W 'human json' -- "$cur"))
 		return
@@ -60,7 +63,7 @@ _zcp()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-a --archive --atomic --attributes-only --backup
-		    --backup= -b --copy-contents -d -f --force -i --interactive -H
+		    --backup= -b --bwlimit= --copy-contents -d -f --force -i --interactive -H
 		    --keep-directory-symlink -l --link -L --dereference --method=
 		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r

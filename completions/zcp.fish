@@ -5,6 +5,7 @@ complete -c zcp -l atomic -d 'Make each destination file appear whole or not at 
 complete -c zcp -l attributes-only -d "Don't copy the data, just the attributes"
 complete -c zcp -l backup -f -a 'none off simple never existing nil numbered t' -d 'Back up each existing destination'
 complete -c zcp -s b -d 'Like --backup but takes no argument'
+complete -c zcp -l bwlimit -x -d 'Copy at most RATE bytes a second (e.g. 50M)'
 complete -c zcp -l copy-contents -d 'Copy contents of special files when recursive'
 complete -c zcp -s d -d 'Same as --no-dereference --preserve=links'
 complete -c zcp -s f -l force -d 'Remove a destination that cannot be opened and retry'

@@ -25,6 +25,7 @@
 #include "sig.h"
 #include "sparse.h"
 #include "stats.h"
+#include "throttle.h"
 #include "trace.h"
 
 /* Most bytes one call asks for; the kernel caps it lower anyway. */
@@ -93,6 +94,8 @@ struct engine {
 	enum method_id		 forced[2];
 	struct lastfail		 last;
 	unsigned		 used;		/* methods that served this pair */
+	struct throttle		 throttle;	/* --bwlimit */
+	struct watcher		 limiter;	/* pays for each call's bytes */
 	char			 why[160];
 };
 
@@ -150,6 +153,23 @@ fs_size_unreliable(long magic)
 	}
 }
 
+/*
+ * --bwlimit: the methods tell this watcher of each call's bytes, and it
+ * tells --progress's in turn (engine_copy tells that one of each pair
+ * itself: this watcher has no pair()).  A clone moves no data and cannot
+ * be cut into chunks: it is not held back, nor counted against the rate.
+ */
+static void
+limit_moved(void *arg, enum method_id m, off_t n)
+{
+	struct engine *e = arg;
+
+	if (e->conf.watch != NULL)
+		e->conf.watch->moved(e->conf.watch->arg, m, n);
+	if (!(method_caps(m) & METHOD_CLONES))
+		throttle_pay(&e->throttle, n);
+}
+
 struct engine *
 engine_new(const struct engine_conf *conf)
 {
@@ -169,6 +189,10 @@ engine_new(const struct engine_conf *conf)
 	    method_with(METHOD_CLONES) : conf->method >= 0 ?
 	    (enum method_id)conf->method : M_END;
 	e->forced[1] = M_END;
+	if (conf->bwlimit > 0) {
+		throttle_init(&e->throttle, conf->bwlimit);
+		e->limiter = (struct watcher){ NULL, limit_moved, e };
+	}
 	return e;
 }
 
@@ -570,8 +594,12 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 
 	*moved = 0;
 	e->stats.pairs++;
-	if (x.watch != NULL)
-		x.watch->pair(x.watch->arg);
+	if (e->conf.watch != NULL)
+		e->conf.watch->pair(e->conf.watch->arg);
+	if (e->conf.bwlimit > 0) {
+		x.chunk = throttle_chunk(&e->throttle, x.chunk);
+		x.watch = &e->limiter;
+	}
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)

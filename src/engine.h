@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "fdinfo.h"
 
@@ -30,6 +31,7 @@ struct engine_conf {
 	enum reflink_mode	 reflink;
 	enum sparse_mode	 sparse;
 	size_t			 pipe_size;
+	uint64_t		 bwlimit;	/* bytes a second, 0: none */
 	bool			 trace;
 	const struct watcher	*watch;		/* --progress, or NULL */
 };

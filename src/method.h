@@ -49,9 +49,10 @@ struct scratch {
 };
 
 /*
- * Who wants to hear of each step (--progress): the engine tells pair()
- * before each pair, every method tells moved() after each call that
- * moved bytes.  NULL costs a comparison, no system call.
+ * Who wants to hear of each step (--progress, --bwlimit): the engine
+ * tells pair() before each pair, every method tells moved() after each
+ * call that moved bytes (--bwlimit may sleep there).  NULL costs a
+ * comparison, no system call.
  */
 struct watcher {
 	void		 (*pair)(void *);

@@ -73,6 +73,8 @@ static enum optrc	 set_backup(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_suffix(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_bwlimit(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 set_d(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_p(struct options *, struct pstate *,
@@ -150,6 +152,10 @@ static const struct optdef optdefs[] = {
 	{ NULL, "b", no_argument, NULL,
 	  "like --backup but does not accept an argument",
 	  CALL(set_backup) },
+	{ "bwlimit", NULL, required_argument, "=RATE",
+	  "copy at most RATE bytes a second (e.g. 50M;\n"
+	  "  k, M, G multiply by 1024, 1024^2, 1024^3)",
+	  CALL(set_bwlimit) },
 	{ "copy-contents", NULL, no_argument, NULL,
 	  "copy contents of special files when recursive",
 	  FLAG(cp.copy_contents) },
@@ -534,6 +540,31 @@ parse_pipe_size(const char *arg, size_t *size)
 	}
 	*size = (size_t)v;
 	return 0;
+}
+
+/*
+ * --bwlimit=RATE: bytes a second, in --pipe-size's syntax.  A fraction
+ * ("1.5G") is refused, as expand_number refuses it.
+ */
+static enum optrc
+set_bwlimit(struct options *o, struct pstate *ps, const char *arg)
+{
+	uint64_t v;
+	int rc = 0;
+
+	(void)ps;
+	if (!size_syntax(arg) || ((rc = expand_number(arg, &v)) == 0 &&
+	    v == 0)) {
+		diag(0, "invalid bandwidth limit: %s", quote(arg));
+		return OPT_FAIL;
+	}
+	/* strtoumax under expand_number saturates where digits overflow. */
+	if (rc == -1 || v > INT64_MAX) {
+		diag(EOVERFLOW, "invalid bandwidth limit: %s", quote(arg));
+		return OPT_FAIL;
+	}
+	o->engine.bwlimit = v;
+	return OPT_OK;
 }
 
 static size_t

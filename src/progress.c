@@ -41,6 +41,7 @@ struct progress {
 	off_t		 total;		/* -1: unknown */
 	unsigned long	 files;		/* 0: unknown */
 	unsigned long	 file;		/* pairs begun */
+	uint64_t	 limit;		/* --bwlimit, 0: none */
 	off_t		 done;
 	enum method_id	 method;
 	double		 last_draw;
@@ -103,26 +104,41 @@ eta(char *buf, size_t size, const struct progress *p, double r)
 		snprintf(buf, size, "%d:%02d", s / 60, s % 60);
 }
 
+/* The rate, and the --bwlimit it is held to. */
+static void
+rate(char *buf, size_t size, const struct progress *p, double rt)
+{
+	char r[HUMAN_BYTES_LEN], limit[HUMAN_BYTES_LEN];
+
+	human_bytes(r, rt);
+	if (p->limit == 0) {
+		snprintf(buf, size, "%s/s", r);
+		return;
+	}
+	human_bytes(limit, (double)p->limit);
+	snprintf(buf, size, "%s/s  limit %s/s", r, limit);
+}
+
 /* The meter's text, without the terminal's control sequences. */
 static int
 format(const struct progress *p, double t, char *buf, size_t size)
 {
-	char done[HUMAN_BYTES_LEN], total[HUMAN_BYTES_LEN], r[HUMAN_BYTES_LEN];
+	char done[HUMAN_BYTES_LEN], total[HUMAN_BYTES_LEN], r[64];
 	char left[32];
 	double rt = current_rate(p, t);
 	int n;
 
 	human_bytes(done, (double)p->done);
-	human_bytes(r, rt);
+	rate(r, sizeof(r), p, rt);
 	if (p->total > 0) {
 		human_bytes(total, (double)p->total);
 		eta(left, sizeof(left), p, rt);
-		n = snprintf(buf, size, "zcp: %s / %s %3d%%  %s/s  ETA %s  %s",
+		n = snprintf(buf, size, "zcp: %s / %s %3d%%  %s  ETA %s  %s",
 		    done, total, p->done >= p->total ? 100 :
 		    (int)(100 * (double)p->done / (double)p->total), r, left,
 		    method_name(p->method));
 	} else
-		n = snprintf(buf, size, "zcp: %s  %s/s  %s", done, r,
+		n = snprintf(buf, size, "zcp: %s  %s  %s", done, r,
 		    method_name(p->method));
 	if (p->files > 1 && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "  file %lu/%lu",
@@ -199,11 +215,11 @@ take_off(void *arg)
 
 /*
  * total: the bytes to copy, -1 if unknown (a pipe); files: how many
- * pairs, 0 if unknown.  The first meter shows after TTY_INTERVAL, so a
- * quick copy never draws one.
+ * pairs, 0 if unknown; limit: --bwlimit's bytes a second, or 0.  The
+ * first meter shows after TTY_INTERVAL, so a quick copy never draws one.
  */
 struct progress *
-progress_new(int fd, off_t total, unsigned long files)
+progress_new(int fd, off_t total, unsigned long files, uint64_t limit)
 {
 	struct progress *p = calloc(1, sizeof(*p));
 	struct winsize ws;
@@ -217,6 +233,7 @@ progress_new(int fd, off_t total, unsigned long files)
 		p->width = ws.ws_col;
 	p->total = total;
 	p->files = files;
+	p->limit = limit;
 	p->last_draw = now();
 	sample(p, p->last_draw);
 	if (p->tty)

@@ -5,12 +5,13 @@
 #define ZCP_PROGRESS_H
 
 #include <sys/types.h>
+#include <stdint.h>
 
 #include "method.h"
 
 struct progress;
 
-struct progress		*progress_new(int, off_t, unsigned long);
+struct progress		*progress_new(int, off_t, unsigned long, uint64_t);
 const struct watcher	*progress_watcher(struct progress *);
 void			 progress_end(struct progress *);
 

@@ -179,7 +179,8 @@ reporting_start(struct reporting *r, struct options *o,
 	if (o->progress) {
 		prewalk(c, o->engine.sparse != SPARSE_NEVER, o->noperands,
 		    o->operands, &t);
-		r->meter = progress_new(STDERR_FILENO, t.bytes, t.files);
+		r->meter = progress_new(STDERR_FILENO, t.bytes, t.files,
+		    o->engine.bwlimit);
 		o->engine.watch = progress_watcher(r->meter);
 	}
 	return 0;
