@@ -51,6 +51,7 @@ struct cpopts {
 	bool		 sync;		/* fsync files and their directories */
 	bool		 recursive;
 	bool		 verbose;
+	bool		 debug;		/* --debug: how each file was copied */
 	bool		 force;
 	bool		 remove_dest;
 	bool		 parents;

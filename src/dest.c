@@ -54,11 +54,18 @@ removed(const struct loc *d)
 	printf("removed %s\n", quote(d->path));
 }
 
+/* Where -v's lines go: standard output, unless that is the data. */
+static FILE *
+verbose_out(const struct copier *c)
+{
+	return strcmp(c->top_dst, "-") == 0 ? stderr : stdout;
+}
+
 void
 verbose(const struct copier *c, const struct loc *s, const struct loc *d,
     const char *backup)
 {
-	FILE *out = strcmp(c->top_dst, "-") == 0 ? stderr : stdout;
+	FILE *out = verbose_out(c);
 
 	if (!c->o->verbose)
 		return;
@@ -67,6 +74,42 @@ verbose(const struct copier *c, const struct loc *s, const struct loc *d,
 	if (backup != NULL)
 		fprintf(out, " (backup: %s)", quote_n(2, backup));
 	fputc('\n', out);
+}
+
+/*
+ * --debug, after a file's data was copied, or its copy failed once the
+ * source was open: how, as cp 9.2 and later's emit_debug says it.
+ */
+void
+debug_copied(const struct copier *c)
+{
+	static const char *const how[] = {
+		[HOW_UNKNOWN] = "unknown", [HOW_NO] = "no", [HOW_YES] = "yes",
+		[HOW_AVOIDED] = "avoided", [HOW_UNSUPPORTED] = "unsupported"
+	};
+	static const char *const holes[] = {
+		[HOLES_UNKNOWN] = "unknown", [HOLES_NO] = "no",
+		[HOLES_ZEROS] = "zeros", [HOLES_SEEK] = "SEEK_HOLE",
+		[HOLES_SEEK_ZEROS] = "SEEK_HOLE + zeros"
+	};
+	struct pair_report r;
+
+	if (!c->o->debug)
+		return;
+	engine_report(c->engine, &r);
+	diag_line();
+	fprintf(verbose_out(c), "copy offload: %s, reflink: %s, sparse"
+	    " detection: %s\n", how[r.offload], how[r.clone], holes[r.holes]);
+}
+
+/* --debug: a file not copied because of -n, -u or a "no" to -i, as cp. */
+void
+debug_skipped(const struct copier *c, const struct loc *d)
+{
+	if (!c->o->debug)
+		return;
+	diag_line();
+	fprintf(verbose_out(c), "skipped %s\n", quote(d->path));
 }
 
 /*
@@ -288,6 +331,14 @@ is_newer_or_same(const struct stat *dst, const struct stat *src)
 	return dst->st_mtim.tv_nsec >= src->st_mtim.tv_nsec;
 }
 
+/* -n, or a "no" to -i: skipped, which --debug says. */
+static enum verdict
+declined(const struct copier *c, const struct loc *d)
+{
+	debug_skipped(c, d);
+	return SKIP;
+}
+
 /*
  * --update=none-fail names each destination it keeps and fails, as cp
  * 9.5; none (and -n, none by now) keeps it quietly.
@@ -296,7 +347,7 @@ static enum verdict
 keep(const struct copier *c, const struct loc *d)
 {
 	if (c->o->update != UPDATE_NONE_FAIL)
-		return SKIP;
+		return declined(c, d);
 	diag(0, "not replacing %s", quote(d->path));
 	return FAIL;
 }
@@ -328,7 +379,7 @@ may_replace(struct copier *c, const struct loc *s, const struct stat *sst,
 		return keep(c, d);
 	if (!sdir && o->clobber == CLOBBER_ASK &&
 	    (v = ask_overwrite(c, d, dst)) != PROCEED)
-		return v;
+		return v == SKIP ? declined(c, d) : v;
 	if (now)
 		return SKIP;
 	if (!ddir && sdir && !(o->keep_dir_symlink && S_ISLNK(dst->st_mode) &&

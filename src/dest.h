@@ -44,6 +44,8 @@ bool		 read_as_data(const struct copier *, mode_t);
 void		 removed(const struct loc *);
 void		 verbose(const struct copier *, const struct loc *,
 		    const struct loc *, const char *);
+void		 debug_copied(const struct copier *);
+void		 debug_skipped(const struct copier *, const struct loc *);
 enum verdict	 dest_decide(struct dest *, struct copier *,
 		    const struct loc *, const struct stat *);
 int		 dest_open(struct dest *, struct copier *, mode_t);

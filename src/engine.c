@@ -86,6 +86,31 @@ struct lastfail {
 	off_t		 bytes;
 };
 
+/* Why a method is not tried for a pair (skip_reason). */
+struct skip {
+	const char	*why;		/* NULL: it is tried */
+	bool		 option;	/* an option rules it out */
+	int		 remembered;	/* the errno of a refusal remembered
+					 * from before, or 0 */
+	const char	*call;		/* the call that refusal came from */
+};
+
+/*
+ * What became of the methods of the last pair, for engine_report; each
+ * field a set of methods (1 << method_id).
+ */
+struct pairlog {
+	const enum method_id *chain;	/* NULL: no pair since the report */
+	unsigned	 used;		/* served the pair, or part of it */
+	unsigned	 moved;		/* moved bytes */
+	unsigned	 refused;	/* the kernel refused, now or before, or
+					 * it cannot serve the pair */
+	unsigned	 avoided;	/* an option ruled it out */
+	bool		 data;		/* more than a clone was tried */
+	bool		 extents;	/* copied by SEEK_DATA's extents */
+	bool		 punch;		/* runs of zeros made holes */
+};
+
 struct engine {
 	struct engine_conf	 conf;
 	struct scratch		 scratch;
@@ -93,7 +118,7 @@ struct engine {
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
-	unsigned		 used;		/* methods that served this pair */
+	struct pairlog		 pair;
 	struct throttle		 throttle;	/* --bwlimit */
 	struct watcher		 limiter;	/* pays for each call's bytes */
 	char			 why[160];
@@ -262,20 +287,12 @@ maybe_more(struct engine *e, const struct fdinfo *s)
 	return fs_size_unreliable(remembered_fsmagic(e->remembered, s));
 }
 
-/*
- * Why m is not tried for this pair, or NULL.  *remembered: the errno of
- * a refusal remembered from before, or 0, and *call the call it came
- * from.  Asks the kernel nothing, so it can also find what runs next.
- */
+/* Why an option rules m out for this pair, or NULL. */
 static const char *
-skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
-    int *remembered, const char **call)
+option_against(struct engine *e, const struct xfer *x, enum method_id m)
 {
-	int err;
-
 	unsigned caps = method_caps(m);
 
-	*remembered = 0;
 	if ((caps & METHOD_CLONES) && e->conf.reflink == REFLINK_NEVER)
 		return "--reflink=never";
 	if ((caps & METHOD_KEEPS_HOLES) && e->conf.sparse == SPARSE_NEVER)
@@ -285,26 +302,43 @@ skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
 	if ((caps & METHOD_MAY_CLONE) && e->conf.reflink == REFLINK_NEVER &&
 	    fs_may_clone(remembered_fsmagic(e->remembered, x->dst)))
 		return "--reflink=never, and it can clone on this filesystem";
+	return NULL;
+}
+
+/*
+ * Whether m is not tried for this pair, and why (sk->why, or NULL).
+ * Asks the kernel nothing, so it can also find what runs next.
+ */
+static bool
+skip_reason(struct engine *e, const struct xfer *x, enum method_id m,
+    struct skip *sk)
+{
+	int err;
+
+	*sk = (struct skip){ .why = option_against(e, x, m) };
+	if ((sk->option = sk->why != NULL))
+		return true;
 	if ((err = remembered_refusal(e->remembered, m, x->src, x->dst,
-	    call)) != 0) {
-		*remembered = err;
+	    &sk->call)) != 0) {
+		sk->remembered = err;
 		snprintf(e->why, sizeof(e->why), "the kernel said %s for this"
 		    " %s before", errno_name(err), err == ENOSYS ? "process" :
 		    "device pair");
-		return e->why;
+		sk->why = e->why;
+		return true;
 	}
-	return method_get(m)->unfit != NULL ? method_get(m)->unfit(x) : NULL;
+	if (method_get(m)->unfit != NULL)
+		sk->why = method_get(m)->unfit(x);
+	return sk->why != NULL;
 }
 
 /* The method that runs after at[0] gives up: the next one not skipped. */
 static enum method_id
 next_method(struct engine *e, const struct xfer *x, const enum method_id *at)
 {
-	const char *call;
-	int remembered;
+	struct skip sk;
 
-	while (*++at != M_END && skip_reason(e, x, *at, &remembered, &call) !=
-	    NULL)
+	while (*++at != M_END && skip_reason(e, x, *at, &sk))
 		;
 	return *at;
 }
@@ -376,22 +410,41 @@ report_exhausted(const struct engine *e, const struct xfer *x)
 		    d, m, after, l->call);
 }
 
-/* m was skipped for why (the errno of a remembered refusal, or 0). */
+/* at[0] was skipped, as sk says. */
 static enum mstatus
 skipped(struct engine *e, const struct xfer *x, const enum method_id *at,
-    const char *why, int remembered, const char *call)
+    const struct skip *sk)
 {
 	if (e->conf.trace)
-		trace("%s: skipped: %s", method_name(at[0]), why);
-	if (remembered == 0) {
-		e->last = (struct lastfail){ .method = at[0], .why = why };
+		trace("%s: skipped: %s", method_name(at[0]), sk->why);
+	if (sk->option)
+		e->pair.avoided |= 1u << at[0];
+	else
+		e->pair.refused |= 1u << at[0];
+	if (sk->remembered == 0) {
+		e->last = (struct lastfail){ .method = at[0], .why = sk->why };
 		return M_UNSUPPORTED;
 	}
-	stats_remembered(&e->stats, at[0], next_method(e, x, at), remembered);
+	stats_remembered(&e->stats, at[0], next_method(e, x, at),
+	    sk->remembered);
 	/* Say it as the kernel did, as cp does for every file. */
-	e->last = (struct lastfail){ .method = at[0], .err = remembered,
-	    .call = call };
+	e->last = (struct lastfail){ .method = at[0], .err = sk->remembered,
+	    .call = sk->call };
 	return M_UNSUPPORTED;
+}
+
+/* What became of m, which was tried, for engine_report. */
+static void
+log_attempt(struct pairlog *p, enum method_id m, const struct mresult *r)
+{
+	if (!(method_caps(m) & METHOD_CLONES))
+		p->data = true;
+	if (r->bytes > 0 || r->status == M_DONE)
+		p->used |= 1u << m;
+	if (r->bytes > 0)
+		p->moved |= 1u << m;
+	if (r->status == M_UNSUPPORTED)
+		p->refused |= 1u << m;
 }
 
 static enum mstatus
@@ -400,11 +453,11 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 {
 	enum method_id m = at[0], next = M_END;
 	struct mresult r = { .status = M_ERROR };
-	const char *why, *call, *note = NULL;
-	int remembered;
+	const char *note = NULL;
+	struct skip sk;
 
-	if ((why = skip_reason(e, x, m, &remembered, &call)) != NULL)
-		return skipped(e, x, at, why, remembered, call);
+	if (skip_reason(e, x, m, &sk))
+		return skipped(e, x, at, &sk);
 	x->method = m;
 	method_get(m)->copy(x, &r);
 	*moved += r.bytes;
@@ -418,8 +471,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 		next = next_method(e, x, at);
 	}
 	stats_attempt(&e->stats, m, next, &r);
-	if (r.bytes > 0 || r.status == M_DONE)
-		e->used |= 1u << m;
+	log_attempt(&e->pair, m, &r);
 	if (e->conf.trace)
 		trace_result(m, &r, next, shares_pages(e, m, x, &r), note);
 	if (r.status == M_ERROR)
@@ -451,6 +503,14 @@ run_chain(struct engine *e, struct xfer *x, const enum method_id *chain,
 	}
 	report_exhausted(e, x);
 	return -1;
+}
+
+/* --sparse=always: runs of zeros become holes, where dst can have them. */
+static bool
+punches(const struct engine *e, const struct fdinfo *d)
+{
+	return e->conf.sparse == SPARSE_ALWAYS && d->kind == FD_REGULAR &&
+	    !d->append;
 }
 
 static bool
@@ -487,6 +547,7 @@ copy_extents(struct engine *e, struct xfer *x, const enum method_id *chain,
 	off_t pos = s->offset, data, hole, end, before;
 	int rc, extents = 0;
 
+	e->pair.extents = true;
 	while ((rc = sparse_next(s->fd, pos, &data, &hole)) == 1) {
 		if (seek_to(s, data) == -1 ||
 		    seek_to(d, d->offset + data - s->offset) == -1)
@@ -557,20 +618,19 @@ engine_check(struct engine *e, const struct fdinfo *src,
     const struct fdinfo *dst)
 {
 	struct xfer x = { .src = src, .dst = dst, .len = XFER_TO_EOF };
-	const char *why, *call;
-	int remembered;
+	struct skip sk;
 
+	e->pair = (struct pairlog){ .chain = NULL };
 	if (e->forced[0] == M_END)
 		return 0;
-	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
-	    !dst->append;
-	if ((why = skip_reason(e, &x, e->forced[0], &remembered, &call)) ==
-	    NULL)
+	x.punch = punches(e, dst);
+	if (!skip_reason(e, &x, e->forced[0], &sk))
 		return 0;
+	e->pair.chain = e->forced;
 	e->stats.pairs++;
 	if (e->conf.trace)
 		trace_pair(src, dst, e->forced);
-	(void)skipped(e, &x, e->forced, why, remembered, call);
+	(void)skipped(e, &x, e->forced, &sk);
 	report_exhausted(e, &x);
 	return -1;
 }
@@ -607,14 +667,13 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	if (dst->kind == FD_PIPE)
 		grow_pipe(e, dst, "destination");
 	x.maybe_more = maybe_more(e, src);
-	x.punch = e->conf.sparse == SPARSE_ALWAYS && dst->kind == FD_REGULAR &&
-	    !dst->append;
-	e->used = 0;
+	x.punch = punches(e, dst);
+	e->pair = (struct pairlog){ .chain = chain, .punch = x.punch };
 	if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);
-	stats_pair(&e->stats, e->used);
+	stats_pair(&e->stats, e->pair.used);
 	return rc;
 }
 
@@ -631,4 +690,75 @@ engine_landed(struct engine *e, off_t moved, bool kept, bool whole)
 		e->stats.dropped += moved;
 	if (whole)
 		e->stats.files++;
+}
+
+/* The methods of chain that have all of caps, as a set. */
+static unsigned
+chain_with(const enum method_id *chain, unsigned caps)
+{
+	unsigned set = 0;
+
+	for (; *chain != M_END; chain++)
+		if ((method_caps(*chain) & caps) == caps)
+			set |= 1u << *chain;
+	return set;
+}
+
+/*
+ * cp --debug's word for the methods with caps: they served (moved bytes,
+ * or all a clone needs); the kernel refused them; an option ruled them
+ * out; or, once the copy got to where they would run (reached), the
+ * chain has none of them, which --method chose, or the kinds of file did
+ * (the kernel has no such call for them).  Otherwise: not reached.
+ */
+static enum pair_how
+how(const struct engine *e, unsigned caps, unsigned served, bool reached)
+{
+	const struct pairlog *p = &e->pair;
+	unsigned in = chain_with(p->chain, caps);
+
+	if (served & in)
+		return HOW_YES;
+	if (p->refused & in)
+		return HOW_UNSUPPORTED;
+	if (p->avoided & in)
+		return HOW_AVOIDED;
+	if (in != 0 || !reached)
+		return HOW_UNKNOWN;
+	return e->forced[0] != M_END ? HOW_AVOIDED : HOW_UNSUPPORTED;
+}
+
+/* How holes were looked for, once data was copied (cp: not after a clone). */
+static enum pair_holes
+holes(const struct pairlog *p)
+{
+	if (p->extents)
+		return p->punch ? HOLES_SEEK_ZEROS : HOLES_SEEK;
+	if (p->data)
+		return p->punch ? HOLES_ZEROS : HOLES_NO;
+	return HOLES_UNKNOWN;
+}
+
+/*
+ * How the last pair since the last report was copied, in cp --debug's
+ * terms; then forgotten, so that a file that never reached the engine
+ * (its destination could not be opened) reports nothing tried.
+ */
+void
+engine_report(struct engine *e, struct pair_report *rep)
+{
+	const struct pairlog *p = &e->pair;
+
+	rep->clone = e->conf.reflink == REFLINK_NEVER ? HOW_NO : HOW_UNKNOWN;
+	rep->offload = HOW_UNKNOWN;
+	rep->holes = HOLES_UNKNOWN;
+	if (p->chain != NULL) {
+		if (e->conf.reflink != REFLINK_NEVER)
+			rep->clone = how(e, METHOD_CLONES, p->used,
+			    (p->used | p->refused | p->avoided) != 0);
+		/* As in cp, only a copy of the data (no clone) reaches it. */
+		rep->offload = how(e, METHOD_OFFLOADS, p->moved, p->data);
+		rep->holes = holes(p);
+	}
+	e->pair = (struct pairlog){ .chain = NULL };
 }

@@ -36,6 +36,34 @@ struct engine_conf {
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 
+/*
+ * How a pair was copied, in the terms of cp --debug's line: whether the
+ * kernel moved the data itself ("copy offload"), whether a clone served
+ * it ("reflink"), and how holes were looked for ("sparse detection").
+ */
+enum pair_how {
+	HOW_UNKNOWN,		/* not reached */
+	HOW_NO,			/* not wanted: --reflink=never */
+	HOW_YES,
+	HOW_AVOIDED,		/* an option ruled it out */
+	HOW_UNSUPPORTED		/* the kernel refused it, now or before, or
+				 * cannot for these kinds of file */
+};
+
+enum pair_holes {
+	HOLES_UNKNOWN,		/* no data was copied (a clone served) */
+	HOLES_NO,
+	HOLES_ZEROS,		/* runs of zeros made holes: --sparse=always */
+	HOLES_SEEK,		/* data extents by SEEK_DATA and SEEK_HOLE */
+	HOLES_SEEK_ZEROS
+};
+
+struct pair_report {
+	enum pair_how	 offload;
+	enum pair_how	 clone;
+	enum pair_holes	 holes;
+};
+
 struct engine;
 
 struct engine	*engine_new(const struct engine_conf *);
@@ -46,5 +74,6 @@ int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
+void		 engine_report(struct engine *, struct pair_report *);
 
 #endif

@@ -85,6 +85,9 @@ struct xfer {
 					 * (--sparse=always needs it) */
 #define METHOD_SHARES_PAGES	0x10	/* from a file, hands the reader
 					 * page-cache pages, not a copy */
+#define METHOD_OFFLOADS		0x20	/* the kernel moves the data, never
+					 * through a buffer of ours: what
+					 * cp --debug calls "copy offload" */
 
 struct method {
 	const char	*name;

@@ -25,7 +25,7 @@ cfr_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_copy_file_range = {
 	.name = "copy_file_range",
-	.caps = METHOD_MAY_CLONE | METHOD_KEEPS_HOLES,
+	.caps = METHOD_MAY_CLONE | METHOD_KEEPS_HOLES | METHOD_OFFLOADS,
 	.unfit = NULL,
 	.copy = cfr_copy,
 };

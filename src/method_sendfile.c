@@ -29,7 +29,7 @@ sendfile_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_sendfile = {
 	.name = "sendfile",
-	.caps = METHOD_SHARES_PAGES,
+	.caps = METHOD_SHARES_PAGES | METHOD_OFFLOADS,
 	.unfit = NULL,
 	.copy = sendfile_copy,
 };

@@ -214,7 +214,7 @@ splice_copy(struct xfer *x, struct mresult *r)
 
 const struct method method_splice = {
 	.name = "splice",
-	.caps = METHOD_SHARES_PAGES,
+	.caps = METHOD_SHARES_PAGES | METHOD_OFFLOADS,
 	.unfit = NULL,
 	.copy = splice_copy,
 };

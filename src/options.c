@@ -77,6 +77,8 @@ static enum optrc	 set_bwlimit(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_d(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_debug(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 set_p(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_preserve(struct options *, struct pstate *,
@@ -162,6 +164,9 @@ static const struct optdef optdefs[] = {
 	{ NULL, "d", no_argument, NULL,
 	  "same as --no-dereference --preserve=links",
 	  CALL(set_d) },
+	{ "debug", NULL, no_argument, NULL,
+	  "explain how a file is copied.  Implies -v",
+	  CALL(set_debug) },
 	{ "force", "f", no_argument, NULL,
 	  "if an existing destination file cannot be\n"
 	  "  opened, remove it and try again (this option\n"
@@ -258,9 +263,6 @@ static const struct optdef optdefs[] = {
 	  FLAG(cp.no_target_dir) },
 	{ "trace", NULL, no_argument, NULL,
 	  "print each method tried and its outcome",
-	  FLAG(engine.trace) },
-	{ "debug", NULL, no_argument, NULL,
-	  "same as --trace",
 	  FLAG(engine.trace) },
 	{ "update", NULL, optional_argument, "[=WHEN]",
 	  "control which existing files are replaced;\n"
@@ -658,6 +660,15 @@ set_d(struct options *o, struct pstate *ps, const char *arg)
 	(void)ps, (void)arg;
 	o->cp.deref = DEREF_NEVER;
 	o->cp.keep_links = true;
+	return OPT_OK;
+}
+
+/* As cp 9.2 and later: --debug's lines follow -v's. */
+static enum optrc
+set_debug(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps, (void)arg;
+	o->cp.debug = o->cp.verbose = true;
 	return OPT_OK;
 }
 

@@ -86,14 +86,13 @@ fail:
 
 /*
  * The named destination of "zcp - DEST", by cp's rules for what is
- * there; then open.  Returns 0, 1 when skipped (-n, -u, -i), or -1.
+ * there.  Returns 0, 1 when skipped (-n, -u, -i), or -1.
  */
 static int
 stdio_dest(struct copier *c, const struct fdinfo *si, struct dest *dt)
 {
 	struct loc s = { .dirfd = LOC_NOT_A_NAME, .name = "-", .path = "-" };
 	char *bpath;
-	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode : 0666;
 
 	dt->have_old = fstatat(AT_FDCWD, dt->loc.name, &dt->old,
 	    c->o->backup != BACKUP_NONE || c->o->remove_dest ?
@@ -102,8 +101,10 @@ stdio_dest(struct copier *c, const struct fdinfo *si, struct dest *dt)
 	    NULL);
 	if (dt->have_old)
 		switch (dest_decide(dt, c, &s, &si->st)) {
-		case SKIP:
 		case UPTODATE:
+			debug_skipped(c, &dt->loc);
+			return 1;
+		case SKIP:
 			return 1;
 		case FAIL:
 			return -1;
@@ -113,7 +114,7 @@ stdio_dest(struct copier *c, const struct fdinfo *si, struct dest *dt)
 	bpath = backup_path(&dt->loc, dt->backup);
 	verbose(c, &s, &dt->loc, bpath);
 	free(bpath);
-	return dest_open(dt, c, c->o->no_mode ? 0666 : mode & 0777);
+	return 0;
 }
 
 /* Standard output as the destination, as inherited. */
@@ -157,6 +158,7 @@ static int
 to_file(struct copier *c, struct fdinfo *si, const char *dst)
 {
 	struct dest dt = { .loc = LOC_CWD(dst), .cmdline = true, .fd = -1 };
+	mode_t mode = si->kind == FD_REGULAR ? si->st.st_mode & 0777 : 0666;
 	off_t moved = 0;
 	int rc;
 
@@ -164,13 +166,19 @@ to_file(struct copier *c, struct fdinfo *si, const char *dst)
 	free(dt.backup);
 	if (rc != 0)
 		return rc > 0 ? 0 : -1;
-	rc = dest_prepare(&dt, c, si, si->st.st_mode & 0777, si->name);
-	/* --attributes-only: "-" has none, and no data is copied. */
-	if (rc == 0 && !c->o->attr_only)
-		rc = engine_copy(c->engine, si, &dt.fi, &moved);
-	if (rc == 0)
-		rc = stdio_meta(c, si, &dt);
-	return dest_finish(&dt, c, rc, moved);
+	if ((rc = dest_open(&dt, c, c->o->no_mode ? 0666 : mode)) == 0) {
+		rc = dest_prepare(&dt, c, si, si->st.st_mode & 0777,
+		    si->name);
+		/* --attributes-only: "-" has none, and no data is copied. */
+		if (rc == 0 && !c->o->attr_only)
+			rc = engine_copy(c->engine, si, &dt.fi, &moved);
+		if (rc == 0)
+			rc = stdio_meta(c, si, &dt);
+		rc = dest_finish(&dt, c, rc, moved);
+	}
+	if (!c->o->attr_only)
+		debug_copied(c);
+	return rc;
 }
 
 /* To standard output as inherited: not opened, not closed. */
@@ -189,8 +197,10 @@ to_stdout(struct copier *c, struct fdinfo *si, const char *src,
 	if (rc == 0 && c->o->sync && (di.kind == FD_REGULAR ||
 	    di.kind == FD_BLOCKDEV))
 		rc = sync_file(di.fd, di.name);
-	if (!c->o->attr_only)
+	if (!c->o->attr_only) {
 		engine_landed(c->engine, moved, true, rc == 0);
+		debug_copied(c);
+	}
 	return rc;
 }
 

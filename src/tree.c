@@ -93,17 +93,18 @@ copy_regular(struct copier *c, const struct loc *s, const struct stat *sst,
 
 	if ((sfd = open_source(c, s, sst, dt->cmdline, &si)) == -1)
 		return -1;
-	if (dest_open(dt, c, mode) == -1) {
-		close(sfd);
-		return -1;
+	if ((rc = dest_open(dt, c, mode)) == 0) {
+		rc = dest_prepare(dt, c, &si, sst->st_mode & 0777, s->path);
+		if (rc == 0 && !c->o->attr_only)
+			rc = engine_copy(c->engine, &si, &dt->fi, &moved);
+		if (rc == 0)
+			rc = file_attributes(c, s, &si, sst, dt);
+		rc = dest_finish(dt, c, rc, moved);
 	}
-	rc = dest_prepare(dt, c, &si, sst->st_mode & 0777, s->path);
-	if (rc == 0 && !c->o->attr_only)
-		rc = engine_copy(c->engine, &si, &dt->fi, &moved);
-	if (rc == 0)
-		rc = file_attributes(c, s, &si, sst, dt);
-	rc = dest_finish(dt, c, rc, moved);
 	close(sfd);
+	/* As cp, also for a copy that failed once the source was open. */
+	if (!c->o->attr_only)
+		debug_copied(c);
 	return rc;
 }
 
@@ -679,8 +680,10 @@ before_copy(struct copier *c, const struct loc *s, const struct stat *sst,
 		case SKIP:
 			return SKIP;
 		case UPTODATE:
-			return up_to_date(c, s, sst, d, dt->cmdline) == 0 ?
-			    SKIP : FAIL;
+			if (up_to_date(c, s, sst, d, dt->cmdline) == -1)
+				return FAIL;
+			debug_skipped(c, d);
+			return SKIP;
 		case FAIL:
 			return FAIL;
 		}

@@ -151,13 +151,6 @@ setup() { load common; cd "$BATS_TEST_TMPDIR"; }
 	assert_file_not_exist b
 }
 
-@test "--debug is --trace" {
-	mkdata a 100
-	run zcp --debug a b
-	assert_success
-	assert_line --index 0 --partial "zcp: trace: 'a' -> 'b': regular file -> regular file"
-}
-
 @test "a file named - is written as ./-" {
 	mkdata a 100
 	run zcp a ./-

@@ -75,6 +75,39 @@ check_never() {
 @test "xfs: --reflink=never shares nothing (no copy_file_range either)" { check_never xfs; }
 @test "btrfs: --reflink=never shares nothing (no copy_file_range either)" { check_never btrfs; }
 
+# --debug's line, in cp 9.2+'s words: a clone leaves the rest unknown, as
+# cp's emit_debug says after FICLONE succeeded.
+@test "xfs: --debug says reflink yes, and nothing else was needed" {
+	mount_fs xfs
+	run zcp --debug mnt/a mnt/b
+	assert_success
+	assert_output "'mnt/a' -> 'mnt/b'
+copy offload: unknown, reflink: yes, sparse detection: unknown"
+	assert_shared mnt/b
+	run zcp --debug --reflink=always mnt/a mnt/c
+	assert_success
+	assert_line --index 1 "copy offload: unknown, reflink: yes, sparse detection: unknown"
+}
+
+@test "xfs: --debug --reflink=never says reflink no, and sendfile offloads" {
+	mount_fs xfs
+	run zcp --debug --reflink=never mnt/a mnt/b
+	assert_success
+	assert_output "'mnt/a' -> 'mnt/b'
+copy offload: yes, reflink: no, sparse detection: no"
+	cmp mnt/a mnt/b
+	sync mnt/b
+	assert_not_shared mnt/b
+}
+
+@test "xfs -> ext4: --debug says reflink unsupported, and the copy offloaded" {
+	mount_fs xfs
+	run zcp --debug mnt/a b
+	assert_success
+	assert_line --index 1 "copy offload: yes, reflink: unsupported, sparse detection: no"
+	cmp mnt/a b
+}
+
 @test "xfs: an existing destination is replaced by a clone" {
 	mount_fs xfs
 	mkdata mnt/b $((6 * MB))
