@@ -155,7 +155,8 @@ scratch_buffer(struct scratch *io)
  * non-blocking end is waited out with poll on the end (wait) it can
  * belong to.  Bytes already taken from the source (taken: in a buffer
  * or zcp's own pipe) are still written after a stop request, so that
- * nothing read is lost; a second request stops those too.  Each call
+ * nothing read is lost; a second request stops such a write only where
+ * it interrupts one that waits (a full pipe, a slow device).  Each call
  * is counted in r->calls.  Returns the call's answer, or -1 with errno
  * set (EINTR: stopped).
  */
@@ -167,7 +168,8 @@ xfer_step(struct xfer *x, const struct step *st, size_t want,
 	ssize_t n;
 
 	for (;;) {
-		if (st->taken ? sig_urgent() : sig_pending() != 0) {
+		/* Taken bytes are written: only an interrupted write stops. */
+		if (!st->taken && sig_pending() != 0) {
 			errno = EINTR;
 			return -1;
 		}

@@ -338,6 +338,31 @@ no_temp() {
 	done
 }
 
+@test "stop: a second stop request still lets the bytes already read be written" {
+	local pid state= rc=0
+	mkdata src 300000
+	# Stopped (SIGSTOP) in its first read; two requests arrive, and it
+	# goes on: the read returns 256 KiB, which must still be written.
+	env ZCP_FAULT=read:stop:1 ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" --stats --method=readwrite - dst < src 2> err &
+	pid=$!
+	for _ in $(seq 1000); do
+		state=$(sed 's/.*) //' "/proc/$pid/stat" | cut -d' ' -f1)
+		[ "$state" = T ] && break
+		sleep 0.01
+	done
+	assert_equal "$state" T
+	kill -TERM "$pid"
+	kill -HUP "$pid"
+	kill -CONT "$pid"
+	wait "$pid" || rc=$?
+	assert_num "$rc" -ge 128
+	assert_equal "$(stat -c %s dst)" 262144
+	cmp <(head -c 262144 src) dst
+}
+
 @test "stop: --sparse=always stopped after a run of zeros gives the file its size" {
 	( head -c 1048576 /dev/zero; sleep 3; head -c 1048576 /dev/urandom ) |
 	    sh -c 'echo $$ > zpid; exec "$0" --stats=json --sparse=always - o 2>stats.json' "$ZCP" &
