@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -120,7 +121,12 @@ struct engine {
 	struct lastfail		 last;
 	struct pairlog		 pair;
 	struct throttle		 throttle;	/* --bwlimit */
-	struct watcher		 limiter;	/* pays for each call's bytes */
+	struct watcher		 relay;		/* hears of each call's bytes */
+	/* For a snapshot (SIGUSR1): the pair and the attempt under way. */
+	struct timespec		 start;
+	off_t			 inflight;	/* this pair's bytes so far */
+	enum method_id		 running;
+	const struct mresult	*attempt;	/* its calls so far */
 	char			 why[160];
 };
 
@@ -178,21 +184,44 @@ fs_size_unreliable(long magic)
 	}
 }
 
+/* The stats so far, on stderr, when SIGUSR1 asked for them. */
+static void
+snapshot(struct engine *e)
+{
+	struct timespec now;
+	unsigned long calls = e->attempt != NULL ? e->attempt->calls : 0;
+	int m;
+
+	if (!sig_snapshot())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	for (m = 0; m < M_NMETHODS; m++)
+		calls += e->stats.method[m].calls;
+	diag_line();
+	stats_snapshot(stderr, e->stats.bytes + e->inflight,
+	    (double)(now.tv_sec - e->start.tv_sec) +
+	    (double)(now.tv_nsec - e->start.tv_nsec) / 1e9,
+	    e->attempt != NULL ? e->running : M_END, calls);
+}
+
 /*
- * --bwlimit: the methods tell this watcher of each call's bytes, and it
- * tells --progress's in turn (engine_copy tells that one of each pair
- * itself: this watcher has no pair()).  A clone moves no data and cannot
- * be cut into chunks: it is not held back, nor counted against the rate.
+ * The methods tell this watcher of each call's bytes: it counts them for
+ * a snapshot, tells --progress's watcher in turn (engine_copy tells that
+ * one of each pair itself: this one has no pair()), and holds the copy
+ * to --bwlimit.  A clone moves no data and cannot be cut into chunks: it
+ * is not held back, nor counted against the rate.
  */
 static void
-limit_moved(void *arg, enum method_id m, off_t n)
+relay_moved(void *arg, enum method_id m, off_t n)
 {
 	struct engine *e = arg;
 
+	e->inflight += n;
 	if (e->conf.watch != NULL)
 		e->conf.watch->moved(e->conf.watch->arg, m, n);
-	if (!(method_caps(m) & METHOD_CLONES))
+	if (e->conf.bwlimit > 0 && !(method_caps(m) & METHOD_CLONES))
 		throttle_pay(&e->throttle, n);
+	snapshot(e);
 }
 
 struct engine *
@@ -214,10 +243,10 @@ engine_new(const struct engine_conf *conf)
 	    method_with(METHOD_CLONES) : conf->method >= 0 ?
 	    (enum method_id)conf->method : M_END;
 	e->forced[1] = M_END;
-	if (conf->bwlimit > 0) {
+	if (conf->bwlimit > 0)
 		throttle_init(&e->throttle, conf->bwlimit);
-		e->limiter = (struct watcher){ NULL, limit_moved, e };
-	}
+	e->relay = (struct watcher){ NULL, relay_moved, e };
+	clock_gettime(CLOCK_MONOTONIC, &e->start);
 	return e;
 }
 
@@ -459,7 +488,10 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if (skip_reason(e, x, m, &sk))
 		return skipped(e, x, at, &sk);
 	x->method = m;
+	e->running = m;
+	e->attempt = &r;
 	method_get(m)->copy(x, &r);
+	e->attempt = NULL;
 	*moved += r.bytes;
 	if (x->len != XFER_TO_EOF)
 		x->len -= r.bytes;
@@ -647,19 +679,19 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	struct xfer x = {
 		.src = src, .dst = dst, .len = XFER_TO_EOF,
 		.chunk = e->conf.watch != NULL ? TICK_CHUNK : XFER_CHUNK,
-		.scratch = &e->scratch, .watch = e->conf.watch,
+		.scratch = &e->scratch, .watch = &e->relay,
 	};
 	const enum method_id *chain = chain_for(e, src, dst);
 	int rc;
 
 	*moved = 0;
 	e->stats.pairs++;
+	e->inflight = 0;
+	snapshot(e);
 	if (e->conf.watch != NULL)
 		e->conf.watch->pair(e->conf.watch->arg);
-	if (e->conf.bwlimit > 0) {
+	if (e->conf.bwlimit > 0)
 		x.chunk = throttle_chunk(&e->throttle, x.chunk);
-		x.watch = &e->limiter;
-	}
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
 	if (src->kind == FD_PIPE)

@@ -71,6 +71,45 @@ sig_urgent(void)
 	return again != 0;
 }
 
+/*
+ * SIGUSR1 (and SIGINFO, BSD's Ctrl-T, where there is one) asks for the
+ * stats so far, as of dd; the copy goes on.  With SA_RESTART: a call it
+ * interrupts goes on as if nothing happened.
+ */
+static volatile sig_atomic_t snapshot;
+
+static void
+on_snapshot(int signo)
+{
+	(void)signo;
+	snapshot = 1;
+}
+
+void
+sig_snapshot_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_snapshot;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGUSR1, &sa, NULL);
+#ifdef SIGINFO
+	(void)sigaction(SIGINFO, &sa, NULL);
+#endif
+}
+
+/* Whether a snapshot was asked for since the last call. */
+bool
+sig_snapshot(void)
+{
+	if (snapshot == 0)
+		return false;
+	snapshot = 0;
+	return true;
+}
+
 /* Die by the signal that stopped us; returns if there was none. */
 void
 sig_reraise(void)

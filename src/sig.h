@@ -17,5 +17,7 @@ int	 sig_pending(void);
 bool	 sig_urgent(void);
 bool	 sig_explains(int);
 void	 sig_reraise(void);
+void	 sig_snapshot_init(void);
+bool	 sig_snapshot(void);
 
 #endif

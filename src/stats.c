@@ -129,6 +129,25 @@ human_fallback(FILE *f, const struct fallback_stats *fb)
 	fputc('\n', f);
 }
 
+/*
+ * A snapshot while the copy goes on (SIGUSR1), as dd's: bytes so far,
+ * the seconds since the start, the rate, the method at work (M_END:
+ * none, between files) and the data calls made so far.
+ */
+void
+stats_snapshot(FILE *f, off_t bytes, double seconds, enum method_id m,
+    unsigned long calls)
+{
+	char b[HUMAN_BYTES_LEN], r[HUMAN_BYTES_LEN];
+
+	human_bytes(b, (double)bytes);
+	human_bytes(r, seconds > 0 ? (double)bytes / seconds : 0);
+	fprintf(f, "zcp: %jd bytes (%s) copied, %.3f s, %s/s, %s, %lu %s\n",
+	    (intmax_t)bytes, b, seconds, r, m == M_END ? "between files" :
+	    method_name(m), calls, plural(calls, "call", "calls"));
+	fflush(f);
+}
+
 static void
 print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 {

@@ -270,6 +270,8 @@ main(int argc, char **argv)
 	/* A stop request lets the error path remove a hidden temporary. */
 	if (o.cp.atomic)
 		sig_init();
+	/* SIGUSR1 prints the stats so far, whatever the options, as dd. */
+	sig_snapshot_init();
 	if ((c.engine = engine_new(&o.engine)) == NULL ||
 	    (c.seen = seen_new()) == NULL) {
 		diag(errno, "cannot start");

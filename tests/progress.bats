@@ -235,3 +235,14 @@ B='[0-9.]+ ([KMGT]i)?B'
 	grep -q "^zcp: error writing 'small/out': No space left on device" <<<"$PANE" ||
 		fail "the message is not at the start of a line: $PANE"
 }
+
+@test "progress: a SIGUSR1 snapshot is printed above the meter, on a line of its own" {
+	need tmux
+	mkdata big 4M
+	run_in_tmux "'$ZCP' --progress --bwlimit=2M big out & sleep 1; kill -USR1 \$!; wait \$!"
+	pane_wait "^done-"
+	grep -qE '^zcp: [0-9]+ bytes \(.*\) copied, [0-9.]+ s, .*/s, copy_file_range, [0-9]+ calls$' <<<"$PANE" ||
+		fail "no snapshot line of its own: $PANE"
+	assert_regex "$PANE" 'done-0'
+	cmp big out
+}

@@ -408,3 +408,52 @@ no_temp() {
 	refute_output --partial 'Interrupted system call'
 	assert_line 'zcp: stats: stopped by SIGINT'
 }
+
+# snapshot CMD...: run CMD (a --bwlimit=2M copy of 4 MiB, about 2 s) in
+# the background, send it SIGUSR1 after 1 s, and wait; its stderr in err.
+snapshot() {
+	local rc=0
+	"$@" 2> err &
+	sleep 1
+	kill -USR1 $!
+	wait $! || rc=$?
+	assert_equal "$rc" 0
+}
+
+# The snapshot line of err, checked: bytes between 0 and 4 MiB, method.
+assert_snapshot() {
+	local line bytes
+	line=$(grep -E '^zcp: [0-9]+ bytes \(.*\) copied, [0-9.]+ s, .*/s, ' err)
+	assert_equal "$(printf '%s\n' "$line" | wc -l)" 1
+	assert_regex "$line" ", $1, [0-9]+ calls\$"
+	bytes=${line#zcp: }
+	bytes=${bytes%% *}
+	assert_num "$bytes" -gt 0
+	assert_num "$bytes" -lt 4194304
+}
+
+@test "SIGUSR1: a copy prints the stats so far, as dd, and goes on to the end" {
+	mkdata src 4M
+	snapshot "$ZCP" --bwlimit=2M src dst
+	assert_snapshot copy_file_range
+	cmp src dst
+	# Through pipes, and with --stats, which reports the whole at the end.
+	mkfifo in outp
+	cat src > in &
+	cat outp > out &
+	# exec: the pid signalled is zcp's, its stdin the FIFO (a background
+	# job's own stdin would be /dev/null).
+	snapshot bash -c 'exec "$0" --bwlimit=2M --stats - - < in > outp' \
+	    "$ZCP"
+	wait
+	assert_snapshot splice
+	grep -q '^zcp: stats: 1 of 1 file copied, 4.0 MiB (4194304 bytes)' err
+	cmp src out
+}
+
+@test "SIGUSR1: with --progress into a log, the snapshot is a line of its own" {
+	mkdata src 4M
+	snapshot "$ZCP" --bwlimit=2M --progress src dst
+	assert_snapshot copy_file_range
+	cmp src dst
+}
