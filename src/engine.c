@@ -21,6 +21,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "method.h"
+#include "nocache.h"
 #include "probe.h"
 #include "sig.h"
 #include "sparse.h"
@@ -95,7 +96,9 @@ struct engine {
 	struct lastfail		 last;
 	unsigned		 used;		/* methods that served this pair */
 	struct throttle		 throttle;	/* --bwlimit */
-	struct watcher		 limiter;	/* pays for each call's bytes */
+	struct nocache		 nocache;	/* --nocache */
+	struct watcher		 stepper;	/* --bwlimit's and --nocache's
+						 * step after each call */
 	char			 why[160];
 };
 
@@ -154,20 +157,23 @@ fs_size_unreliable(long magic)
 }
 
 /*
- * --bwlimit: the methods tell this watcher of each call's bytes, and it
- * tells --progress's in turn (engine_copy tells that one of each pair
- * itself: this watcher has no pair()).  A clone moves no data and cannot
- * be cut into chunks: it is not held back, nor counted against the rate.
+ * --bwlimit, --nocache: the methods tell this watcher of each call's
+ * bytes, and it tells --progress's in turn (engine_copy tells that one
+ * of each pair itself: this watcher has no pair()).  A clone moves no
+ * data and cannot be cut into chunks: it is not held back, nor counted
+ * against the rate.
  */
 static void
-limit_moved(void *arg, enum method_id m, off_t n)
+step_moved(void *arg, enum method_id m, off_t n)
 {
 	struct engine *e = arg;
 
 	if (e->conf.watch != NULL)
 		e->conf.watch->moved(e->conf.watch->arg, m, n);
-	if (!(method_caps(m) & METHOD_CLONES))
+	if (e->conf.bwlimit > 0 && !(method_caps(m) & METHOD_CLONES))
 		throttle_pay(&e->throttle, n);
+	if (e->conf.nocache)
+		nocache_moved(&e->nocache, n);
 }
 
 struct engine *
@@ -189,10 +195,9 @@ engine_new(const struct engine_conf *conf)
 	    method_with(METHOD_CLONES) : conf->method >= 0 ?
 	    (enum method_id)conf->method : M_END;
 	e->forced[1] = M_END;
-	if (conf->bwlimit > 0) {
+	if (conf->bwlimit > 0)
 		throttle_init(&e->throttle, conf->bwlimit);
-		e->limiter = (struct watcher){ NULL, limit_moved, e };
-	}
+	e->stepper = (struct watcher){ NULL, step_moved, e };
 	return e;
 }
 
@@ -491,6 +496,7 @@ copy_extents(struct engine *e, struct xfer *x, const enum method_id *chain,
 		if (seek_to(s, data) == -1 ||
 		    seek_to(d, d->offset + data - s->offset) == -1)
 			return -1;
+		nocache_seek(&e->nocache, data, d->offset + data - s->offset);
 		x->len = hole - data;
 		before = *moved;
 		if (run_chain(e, x, chain, moved) == -1)
@@ -576,6 +582,21 @@ engine_check(struct engine *e, const struct fdinfo *src,
 }
 
 /*
+ * --nocache: drop the rest of the pair.  A write-out that failed fails
+ * the copy, as the write would have if it had failed at once.
+ */
+static int
+nocache_end(struct engine *e, const struct xfer *x, int rc)
+{
+	int err = nocache_finish(&e->nocache);
+
+	if (err == 0 || rc == -1)
+		return rc;
+	diag(err, "error writing %s", quote(x->dst->name));
+	return -1;
+}
+
+/*
  * *moved: the bytes that reached dst, also when the copy failed.  Whether
  * they count as copied is the front end's to say (engine_landed): bytes
  * written into a temporary that --atomic then drops did not land.
@@ -596,9 +617,15 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	e->stats.pairs++;
 	if (e->conf.watch != NULL)
 		e->conf.watch->pair(e->conf.watch->arg);
+	if (e->conf.nocache) {
+		if (x.chunk > NOCACHE_STEP)
+			x.chunk = NOCACHE_STEP;
+		nocache_start(&e->nocache, src, dst);
+		x.watch = &e->stepper;
+	}
 	if (e->conf.bwlimit > 0) {
 		x.chunk = throttle_chunk(&e->throttle, x.chunk);
-		x.watch = &e->limiter;
+		x.watch = &e->stepper;
 	}
 	if (e->conf.trace)
 		trace_pair(src, dst, chain);
@@ -614,6 +641,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);
+	if (e->conf.nocache)
+		rc = nocache_end(e, &x, rc);
 	stats_pair(&e->stats, e->used);
 	return rc;
 }
