@@ -3,15 +3,15 @@
  * copy, so that a 100 GB backup does not push out the working set.  The
  * methods keep their calls; each call asks for NOCACHE_STEP bytes at
  * most, and after each call that moved bytes the engine tells us here.
- * Every NOCACHE_STEP bytes the destination's new range is written out
- * and waited for with sync_file_range (POSIX_FADV_DONTNEED drops only
- * clean pages), then dropped, and so is the source's range of the step
- * before; the tails at the end.  The source lags a step because splice
- * and sendfile into a pipe or socket hand the reader the source's pages
- * themselves, and the kernel drops no page a pipe still holds (through
- * at least 6.18): a step later the reader has taken them, unless its
- * pipe holds more than a step.  So about two steps of the source and
- * one of the destination are in the cache at any time.
+ * Every NOCACHE_STEP bytes the destination's new range starts on its
+ * way to the disk (sync_file_range), and the step before is waited for,
+ * because POSIX_FADV_DONTNEED drops only clean pages, then dropped from
+ * both files; the tails at the end.  The source lags a step too, as
+ * splice and sendfile into a pipe or socket hand the reader the source's
+ * pages themselves, and the kernel drops no page a pipe still holds
+ * (Linux 6.18): a step later the reader has taken them, unless its pipe
+ * holds more than a step.  So about two steps of each file are in the
+ * cache at any time.
  * A clone (reflink, copy_file_range on XFS or btrfs) brings no pages in:
  * the drops then find nothing, which costs little.
  */
@@ -43,20 +43,20 @@ nocache_start(struct nocache *c, const struct fdinfo *src,
 }
 
 /*
- * The destination's bytes from done on, len of them (0: to its end),
- * on the disk.  EIO or ENOSPC there is the copy's failure, found now
+ * sync_file_range on the destination's bytes from off up to to, or to
+ * its end (last).  EIO or ENOSPC there is the copy's failure, found now
  * rather than never; an end that cannot be synced (EINVAL, ESPIPE on an
  * odd file) is only not dropped.
  */
 static void
-write_out(struct nocache *c, off_t len)
+sync_range(struct nocache *c, off_t off, off_t to, bool last,
+    unsigned int flags)
 {
 	struct nocache_end *d = &c->dst;
 
-	if (d->fd == -1 || c->err != 0)
+	if (d->fd == -1 || c->err != 0 || (!last && to <= off))
 		return;
-	if (sync_file_range(d->fd, d->done, len, SYNC_FILE_RANGE_WAIT_BEFORE |
-	    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER) == -1) {
+	if (sync_file_range(d->fd, off, last ? 0 : to - off, flags) == -1) {
 		if (errno == EIO || errno == ENOSPC || errno == EDQUOT)
 			c->err = errno;
 		else
@@ -77,13 +77,26 @@ drop(struct nocache_end *n, off_t to, bool last)
 	n->done = to;
 }
 
+/*
+ * The step just copied starts on its way to the disk; the step before,
+ * on its way since the last step, is waited for and dropped, with the
+ * source's.  Waiting a step later lets the disk write while the next
+ * step is copied: waiting at once made a 1 GiB copy on ext4 here 1.4
+ * times as slow as with --sync.
+ */
 static void
 step(struct nocache *c, bool last)
 {
-	write_out(c, last ? 0 : c->dst.pos - c->dst.done);
+	struct nocache_end *d = &c->dst;
+
+	if (!last)
+		sync_range(c, d->mark, d->pos, false, SYNC_FILE_RANGE_WRITE);
+	sync_range(c, d->done, d->mark, last, SYNC_FILE_RANGE_WAIT_BEFORE |
+	    SYNC_FILE_RANGE_WRITE | SYNC_FILE_RANGE_WAIT_AFTER);
 	drop(&c->src, c->src.mark, last);
-	drop(&c->dst, c->dst.pos, last);
+	drop(d, d->mark, last);
 	c->src.mark = c->src.pos;
+	d->mark = d->pos;
 }
 
 /*
@@ -103,7 +116,7 @@ nocache_moved(struct nocache *c, off_t n)
 {
 	c->src.pos += n;
 	c->dst.pos += n;
-	if (c->dst.pos - c->dst.done >= NOCACHE_STEP ||
+	if (c->dst.pos - c->dst.mark >= NOCACHE_STEP ||
 	    c->src.pos - c->src.mark >= NOCACHE_STEP)
 		step(c, false);
 }

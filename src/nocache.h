@@ -11,7 +11,8 @@
 /* Each end's fd is -1 where it has no page cache (pipes, sockets). */
 struct nocache_end {
 	int		 fd;
-	off_t		 done;		/* dropped up to here */
+	off_t		 done;		/* dropped (and written out) up to
+					 * here */
 	off_t		 mark;		/* where the last step was */
 	off_t		 pos;		/* the copy has reached here */
 };
