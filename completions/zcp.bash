@@ -65,7 +65,7 @@ _zcp()
 		COMPREPLY=($(compgen -W '-a --archive --atomic --attributes-only --backup
 		    --backup= -b --bwlimit= --copy-contents -d -f --force -i --interactive -H
 		    --keep-directory-symlink -l --link -L --dereference --method=
-		    -n --no-clobber -P --no-dereference -p --preserve --preserve=
+		    --nocache -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r
 		    --recursive --reflink --reflink= --remove-destination
 		    --sparse= --stats --stats= --stats-file=

@@ -15,6 +15,7 @@ complete -c zcp -l keep-directory-symlink -d 'Copy into existing symlinks to dir
 complete -c zcp -s l -l link -d 'Hard link files instead of copying'
 complete -c zcp -s L -l dereference -d 'Always follow symbolic links'
 complete -c zcp -l method -x -a 'auto reflink copy_file_range sendfile splice readwrite' -d 'Copy by this path only, or auto'
+complete -c zcp -l nocache -d 'Drop what was copied from the page cache as the copy goes'
 complete -c zcp -s n -l no-clobber -d 'Do not overwrite an existing file'
 complete -c zcp -s P -l no-dereference -d 'Never follow symbolic links'
 complete -c zcp -s p -d 'Same as --preserve=mode,ownership,timestamps'

@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "method.h"
+#include "nocache.h"
 #include "probe.h"
 #include "sig.h"
 #include "sparse.h"
@@ -121,6 +122,7 @@ struct engine {
 	struct lastfail		 last;
 	struct pairlog		 pair;
 	struct throttle		 throttle;	/* --bwlimit */
+	struct nocache		 nocache;	/* --nocache */
 	struct watcher		 relay;		/* hears of each call's bytes */
 	/* For a snapshot (SIGUSR1): the pair and the attempt under way. */
 	struct timespec		 start;
@@ -207,9 +209,10 @@ snapshot(struct engine *e)
 /*
  * The methods tell this watcher of each call's bytes: it counts them for
  * a snapshot, tells --progress's watcher in turn (engine_copy tells that
- * one of each pair itself: this one has no pair()), and holds the copy
- * to --bwlimit.  A clone moves no data and cannot be cut into chunks: it
- * is not held back, nor counted against the rate.
+ * one of each pair itself: this one has no pair()), holds the copy to
+ * --bwlimit and drops what was copied from the page cache (--nocache).
+ * A clone moves no data and cannot be cut into chunks: it is not held
+ * back, nor counted against the rate.
  */
 static void
 relay_moved(void *arg, enum method_id m, off_t n)
@@ -221,6 +224,8 @@ relay_moved(void *arg, enum method_id m, off_t n)
 		e->conf.watch->moved(e->conf.watch->arg, m, n);
 	if (e->conf.bwlimit > 0 && !(method_caps(m) & METHOD_CLONES))
 		throttle_pay(&e->throttle, n);
+	if (e->conf.nocache)
+		nocache_moved(&e->nocache, n);
 	snapshot(e);
 }
 
@@ -584,6 +589,7 @@ copy_extents(struct engine *e, struct xfer *x, const enum method_id *chain,
 		if (seek_to(s, data) == -1 ||
 		    seek_to(d, d->offset + data - s->offset) == -1)
 			return -1;
+		nocache_seek(&e->nocache, data, d->offset + data - s->offset);
 		x->len = hole - data;
 		before = *moved;
 		if (run_chain(e, x, chain, moved) == -1)
@@ -668,6 +674,21 @@ engine_check(struct engine *e, const struct fdinfo *src,
 }
 
 /*
+ * --nocache: drop the rest of the pair.  A write-out that failed fails
+ * the copy, as the write would have if it had failed at once.
+ */
+static int
+nocache_end(struct engine *e, const struct xfer *x, int rc)
+{
+	int err = nocache_finish(&e->nocache);
+
+	if (err == 0 || rc == -1)
+		return rc;
+	diag(err, "error writing %s", quote(x->dst->name));
+	return -1;
+}
+
+/*
  * *moved: the bytes that reached dst, also when the copy failed.  Whether
  * they count as copied is the front end's to say (engine_landed): bytes
  * written into a temporary that --atomic then drops did not land.
@@ -690,6 +711,11 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	snapshot(e);
 	if (e->conf.watch != NULL)
 		e->conf.watch->pair(e->conf.watch->arg);
+	if (e->conf.nocache) {
+		if (x.chunk > NOCACHE_STEP)
+			x.chunk = NOCACHE_STEP;
+		nocache_start(&e->nocache, src, dst);
+	}
 	if (e->conf.bwlimit > 0)
 		x.chunk = throttle_chunk(&e->throttle, x.chunk);
 	if (e->conf.trace)
@@ -705,6 +731,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);
+	if (e->conf.nocache)
+		rc = nocache_end(e, &x, rc);
 	stats_pair(&e->stats, e->pair.used);
 	return rc;
 }

@@ -32,6 +32,8 @@ struct engine_conf {
 	enum sparse_mode	 sparse;
 	size_t			 pipe_size;
 	uint64_t		 bwlimit;	/* bytes a second, 0: none */
+	bool			 nocache;	/* drop what was copied from
+						 * the page cache */
 	bool			 trace;
 	const struct watcher	*watch;		/* --progress, or NULL */
 };

@@ -192,6 +192,10 @@ static const struct optdef optdefs[] = {
 	{ "method", NULL, required_argument, "=METHOD",
 	  NULL,
 	  CALL(set_method) },
+	{ "nocache", NULL, no_argument, NULL,
+	  "drop what was copied from the page cache as the\n"
+	  "  copy goes, from source and destination",
+	  FLAG(engine.nocache) },
 	{ "no-clobber", "n", no_argument, NULL,
 	  "do not overwrite an existing file (overrides\n"
 	  "  a previous -i option)",

@@ -11,9 +11,11 @@
  *	  read, write; and for --atomic and --sync: tmpfile (open and
  *	  openat with O_TMPFILE only; other opens pass through uncounted),
  *	  fsync (fdatasync too), close, linkat (link too), rename (renameat
- *	  and renameat2 too); and fallocate.
+ *	  and renameat2 too); and fallocate; and for --nocache:
+ *	  sync_file_range.
  * @FD	  count and fault only the calls that involve descriptor FD: the
- *	  fd of read, write, fsync, fallocate and close, either end of the
+ *	  fd of read, write, fsync, fallocate, sync_file_range and close,
+ *	  either end of the
  *	  others (FICLONE: the destination or the source; tmpfile: its directory;
  *	  linkat and rename: either directory, or the source of a linkat
  *	  with AT_EMPTY_PATH).
@@ -81,6 +83,7 @@ enum call {
 	C_LINKAT,
 	C_RENAME,
 	C_FALLOCATE,
+	C_SYNC_FILE_RANGE,
 	C_NCALLS
 };
 
@@ -100,6 +103,7 @@ static const char *const call_names[C_NCALLS] = {
 	[C_LINKAT] = "linkat",
 	[C_RENAME] = "rename",
 	[C_FALLOCATE] = "fallocate",
+	[C_SYNC_FILE_RANGE] = "sync_file_range",
 };
 
 enum action {
@@ -146,6 +150,7 @@ static int	(*real_link)(const char *, const char *);
 static int	(*real_rename)(const char *, const char *);
 static int	(*real_renameat)(int, const char *, int, const char *);
 static int	(*real_fallocate)(int, int, off_t, off_t);
+static int	(*real_sync_file_range)(int, off64_t, off64_t, unsigned int);
 static int	(*real_renameat2)(int, const char *, int, const char *,
 		    unsigned int);
 
@@ -285,7 +290,7 @@ parse_name(struct spec *sp, const char *spec, size_t slen, const char *s,
 		}
 	bad_spec(spec, slen, "NAME is one of ficlone, copy_file_range,"
 	    " sendfile, splice, read, write, tmpfile, fsync, close, linkat,"
-	    " rename");
+	    " rename, fallocate, sync_file_range");
 }
 
 static void
@@ -380,6 +385,8 @@ resolve(void)
 	    unsigned int))dlsym(RTLD_NEXT, "renameat2");
 	real_fallocate = (int (*)(int, int, off_t, off_t))
 	    dlsym(RTLD_NEXT, "fallocate");
+	real_sync_file_range = (int (*)(int, off64_t, off64_t, unsigned int))
+	    dlsym(RTLD_NEXT, "sync_file_range");
 }
 
 __attribute__((constructor)) static void
@@ -794,6 +801,18 @@ fallocate(int fd, int mode, off_t off, off_t len)
 		return rc;
 	return real_fallocate != NULL ? real_fallocate(fd, mode, off, len) :
 	    (int)syscall(SYS_fallocate, fd, mode, off, len);
+}
+
+int
+sync_file_range(int fd, off64_t off, off64_t len, unsigned int flags)
+{
+	int rc;
+
+	if (status_fault(C_SYNC_FILE_RANGE, fd, fd, &rc))
+		return rc;
+	return real_sync_file_range != NULL ?
+	    real_sync_file_range(fd, off, len, flags) :
+	    (int)syscall(SYS_sync_file_range, fd, off, len, flags);
 }
 
 int
