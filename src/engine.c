@@ -217,7 +217,7 @@ engine_new(const struct engine_conf *conf)
 	e->forced[1] = M_END;
 	if (conf->bwlimit > 0) {
 		throttle_init(&e->throttle, conf->bwlimit);
-		e->limiter = (struct watcher){ NULL, limit_moved, e };
+		e->limiter = (struct watcher){ NULL, limit_moved, e, NULL };
 	}
 	return e;
 }
@@ -760,6 +760,8 @@ engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	src->offset += r->have;
 	dst->offset += r->have;
 	e->stats.skipped += r->have;
+	if (e->conf.watch != NULL && e->conf.watch->present != NULL)
+		e->conf.watch->present(e->conf.watch->arg, r->have);
 	return 0;
 }
 

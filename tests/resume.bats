@@ -172,6 +172,18 @@ sum_returns() {
 	assert_equal "$(jqr .compare_calls)" $((2 * (20000 / 7 + 1) + 1))
 }
 
+@test "resume: --progress's total is the rest, not the bytes already in place" {
+	mkdata src $SIZE
+	head -c $((SIZE / 2)) src > dst
+	# 8 MiB at 2 MiB/s: a line off a terminal every 2 s.
+	zcp --resume --progress --bwlimit=2M src dst 2> err
+	cmp src dst
+	[ -s err ] || fail "no progress line in 4 seconds"
+	while IFS= read -r l; do
+		[[ $l == "zcp: "*" / 8.0 MiB "* ]] || fail "not the rest's total: '$l'"
+	done < err
+}
+
 @test "resume: the human --stats line counts the bytes in place" {
 	mkdata src 300000
 	head -c 100000 src > dst
