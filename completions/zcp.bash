@@ -67,7 +67,7 @@ _zcp()
 		    --keep-directory-symlink -l --link -L --dereference --method=
 		    --nocache -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r
-		    --recursive --reflink --reflink= --remove-destination
+		    --recursive --reflink --reflink= --remove-destination --resume
 		    --sparse= --stats --stats= --stats-file=
 		    --strip-trailing-slashes --sync -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace

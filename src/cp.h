@@ -49,6 +49,8 @@ enum backup {
 struct cpopts {
 	bool		 atomic;	/* publish each file whole: atomic.c */
 	bool		 sync;		/* fsync files and their directories */
+	bool		 resume;	/* keep a destination's bytes that are
+					 * the source's first: engine_resume */
 	bool		 recursive;
 	bool		 verbose;
 	bool		 debug;		/* --debug: how each file was copied */

@@ -548,19 +548,37 @@ backup_path(const struct loc *d, const char *backup)
 }
 
 /*
+ * An existing file, opened to be written.  --resume also reads a regular
+ * file there (never a FIFO: O_RDWR would not wait for its reader); one it
+ * may write but not read is opened as without --resume, and copied whole.
+ */
+static int
+open_existing(const struct copier *c, const struct loc *d, bool readable,
+    int fl)
+{
+	int fd;
+
+	if (c->o->resume && readable && (fd = openat(d->dirfd, d->name,
+	    (fl & ~O_ACCMODE) | O_RDWR)) != -1)
+		return fd;
+	return openat(d->dirfd, d->name, fl);
+}
+
+/*
  * Returns the descriptor; *created says whether it is a new file, made
- * with mode (before the umask).
+ * with mode (before the umask).  readable: what is there is a regular
+ * file.
  */
 static int
 open_dest(struct copier *c, const struct loc *d, mode_t mode, bool have_dst,
-    bool *created)
+    bool readable, bool *created)
 {
 	struct stat lst;
 	int fd, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
 
 	*created = false;
 	if (have_dst) {
-		if ((fd = openat(d->dirfd, d->name, fl)) != -1)
+		if ((fd = open_existing(c, d, readable, fl)) != -1)
 			return fd;
 		if (!c->o->force) {
 			/* cp 9.1 words it so for an existing file too. */
@@ -621,15 +639,79 @@ dest_open(struct dest *dt, struct copier *c, mode_t mode)
 		    &dt->old : NULL, mode) == 0 ? dt->at.fd : -1;
 	} else
 		dt->fd = open_dest(c, &dt->loc, mode, dt->have_old ||
-		    dt->loc.loop, &dt->created);
+		    dt->loc.loop, dt->have_old && S_ISREG(dt->old.st_mode),
+		    &dt->created);
 	return dt->fd == -1 ? -1 : 0;
+}
+
+/*
+ * -v's line for what --resume found at d, as the engine says (r); all:
+ * d holds all of s.
+ */
+static void
+resume_said(const struct copier *c, const char *s, const char *d,
+    const struct resume *r, bool all)
+{
+	FILE *out = verbose_out(c);
+	const char *qs = quote_n(0, s), *qd = quote_n(1, d);
+
+	if (!c->o->verbose || r->how == RESUME_EMPTY)
+		return;
+	diag_line();
+	switch (r->how) {
+	case RESUME_EMPTY:
+		return;
+	case RESUME_REST:
+		if (all) {
+			fprintf(out, "%s holds all %jd bytes of %s: nothing to"
+			    " copy\n", qd, (intmax_t)r->have, qs);
+			return;
+		}
+		fprintf(out, "%s holds the first %jd bytes of %s: copying the"
+		    " rest\n", qd, (intmax_t)r->have, qs);
+		return;
+	case RESUME_DIFFERS:
+		fprintf(out, "%s differs from %s in its first %jd bytes:"
+		    " copying it whole\n", qd, qs, (intmax_t)r->have);
+		return;
+	case RESUME_LONGER:
+		fprintf(out, "%s is longer than %s: copying it whole\n", qd,
+		    qs);
+		return;
+	case RESUME_UNREADABLE:
+		fprintf(out, "%s cannot be read (%s): copying it whole\n", qd,
+		    strerror(r->err));
+		return;
+	case RESUME_NOT_FILE:
+		fprintf(out, "%s and %s are not both regular files: nothing to"
+		    " resume\n", qs, qd);
+		return;
+	}
+}
+
+/*
+ * --resume: whether the open destination di already holds the first
+ * bytes of si, named s; then both descriptors are past them.  Returns 1
+ * (the rest to copy), 0 (copy it whole), or -1 after the message.
+ */
+int
+dest_resume(struct copier *c, struct fdinfo *si, struct fdinfo *di,
+    const char *s)
+{
+	struct resume r;
+
+	if (engine_resume(c->engine, si, di, &r) == -1)
+		return -1;
+	resume_said(c, s, di->name, &r, si->offset >= si->st.st_size);
+	return r.how == RESUME_REST;
 }
 
 /*
  * Before the data: what the open file is (a file just made with O_EXCL,
  * with mode, is known: empty, on its directory's device), that it is not
  * the source si (named src), that a forced method does not refuse the
- * pair, and only then emptied.  Returns 0, or -1 after the message.
+ * pair, and only then emptied, unless --resume keeps what it holds.
+ * Returns 0, or -1 after the message.
  */
 int
 dest_prepare(struct dest *dt, struct copier *c, struct fdinfo *si,
@@ -637,6 +719,7 @@ dest_prepare(struct dest *dt, struct copier *c, struct fdinfo *si,
 {
 	const struct loc *d = &dt->loc;
 	off_t size;
+	int rc;
 
 	if (dt->created && d->dirdev != 0)
 		fdinfo_created(&dt->fi, dt->fd, d->path, d->dirdev, mode);
@@ -650,6 +733,10 @@ dest_prepare(struct dest *dt, struct copier *c, struct fdinfo *si,
 	}
 	if (c->o->attr_only)
 		return 0;
+	/* Resumed, the file keeps its bytes: nothing is emptied. */
+	if (c->o->resume && !dt->created &&
+	    (rc = dest_resume(c, si, &dt->fi, src)) != 0)
+		return rc == -1 ? -1 : engine_check(c->engine, si, &dt->fi);
 	size = dt->fi.st.st_size;
 	dt->fi.st.st_size = 0;
 	if (engine_check(c->engine, si, &dt->fi) == -1)

@@ -51,6 +51,8 @@ enum verdict	 dest_decide(struct dest *, struct copier *,
 int		 dest_open(struct dest *, struct copier *, mode_t);
 int		 dest_prepare(struct dest *, struct copier *, struct fdinfo *,
 		    mode_t, const char *);
+int		 dest_resume(struct copier *, struct fdinfo *, struct fdinfo *,
+		    const char *);
 int		 dest_finish(struct dest *, struct copier *, int, off_t);
 int		 entry_dir(const struct loc *, struct stat *, int);
 bool		 same_entry(const struct loc *, const struct loc *);

@@ -24,6 +24,7 @@
 #include "method.h"
 #include "nocache.h"
 #include "probe.h"
+#include "resume.h"
 #include "sig.h"
 #include "sparse.h"
 #include "stats.h"
@@ -250,7 +251,7 @@ engine_new(const struct engine_conf *conf)
 	e->forced[1] = M_END;
 	if (conf->bwlimit > 0)
 		throttle_init(&e->throttle, conf->bwlimit);
-	e->relay = (struct watcher){ NULL, relay_moved, e };
+	e->relay = (struct watcher){ NULL, relay_moved, e, NULL };
 	clock_gettime(CLOCK_MONOTONIC, &e->start);
 	return e;
 }
@@ -735,6 +736,93 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		rc = nocache_end(e, &x, rc);
 	stats_pair(&e->stats, e->pair.used);
 	return rc;
+}
+
+/* --trace's words for what --resume found at the destination. */
+static void
+trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
+    const struct resume *r, unsigned long calls)
+{
+	static const char *const said[] = {
+		[RESUME_EMPTY] = "holds no bytes: copying it whole",
+		[RESUME_REST] = "holds the source's first bytes: copying the"
+		    " rest",
+		[RESUME_DIFFERS] = "differs from the source: copying it whole",
+		[RESUME_LONGER] = "is longer than the source: copying it whole",
+		[RESUME_UNREADABLE] = "cannot be read: copying it whole",
+		[RESUME_NOT_FILE] = "and the source are not both regular files"
+		    " (without O_APPEND): copying as usual"
+	};
+
+	trace("resume: %s (%jd bytes, compared with %s in %lu calls) %s%s%s",
+	    quote_n(0, dst->name), (intmax_t)r->have, quote_n(1, src->name),
+	    calls, said[r->how], r->err != 0 ? ": " : "",
+	    r->err != 0 ? strerror(r->err) : "");
+}
+
+/*
+ * What --resume finds at dst (r->how), which must hold no more than src.
+ * Returns 0, or -1 with errno when src cannot be read or zcp is to stop.
+ */
+static int
+resume_how(const struct fdinfo *src, const struct fdinfo *dst,
+    struct resume *r, unsigned long *calls)
+{
+	enum resume_side side;
+	bool same;
+
+	if (src->kind != FD_REGULAR || dst->kind != FD_REGULAR || dst->append)
+		r->how = RESUME_NOT_FILE;
+	else if (r->have <= 0)
+		r->how = RESUME_EMPTY;
+	else if (r->have > src->st.st_size - src->offset)
+		r->how = RESUME_LONGER;
+	else if (resume_same(src, dst, r->have, &same, calls, &side) == 0)
+		r->how = same ? RESUME_REST : RESUME_DIFFERS;
+	else if (side == RESUME_SRC || errno == EINTR)
+		return -1;	/* EINTR: a stop request, before any change */
+	else {
+		r->how = RESUME_UNREADABLE;
+		r->err = errno;
+	}
+	return 0;
+}
+
+/*
+ * --resume, before the copy: where dst (from its offset) already holds
+ * src's first bytes (from its offset), move both offsets past them, so
+ * that the methods copy only the rest; otherwise leave both as they are
+ * for a whole copy.  Returns 0 (r says which), or -1 after the message
+ * when the source cannot be read.
+ */
+int
+engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
+    struct resume *r)
+{
+	unsigned long calls = 0;
+	int rc, err;
+
+	*r = (struct resume){ .have = dst->st.st_size - dst->offset };
+	rc = resume_how(src, dst, r, &calls);
+	err = errno;
+	e->stats.compare_calls += calls;
+	if (rc == -1) {
+		diag(err, "error reading %s", quote(src->name));
+		return -1;
+	}
+	if (e->conf.trace)
+		trace_resume(src, dst, r, calls);
+	if (r->how != RESUME_REST)
+		return 0;
+	if (seek_to(src, src->offset + r->have) == -1 ||
+	    seek_to(dst, dst->offset + r->have) == -1)
+		return -1;
+	src->offset += r->have;
+	dst->offset += r->have;
+	e->stats.skipped += r->have;
+	if (e->conf.watch != NULL && e->conf.watch->present != NULL)
+		e->conf.watch->present(e->conf.watch->arg, r->have);
+	return 0;
 }
 
 /*

@@ -66,6 +66,22 @@ struct pair_report {
 	enum pair_holes	 holes;
 };
 
+/* --resume: what was at a destination, and what became of it. */
+enum resume_how {
+	RESUME_EMPTY,		/* no bytes there: copied whole */
+	RESUME_REST,		/* the source's first bytes: the rest copied */
+	RESUME_DIFFERS,		/* other bytes: copied whole */
+	RESUME_LONGER,		/* more bytes than the source: copied whole */
+	RESUME_UNREADABLE,	/* could not be read (err): copied whole */
+	RESUME_NOT_FILE		/* not two regular files: copied as usual */
+};
+
+struct resume {
+	enum resume_how	 how;
+	off_t		 have;		/* the bytes there */
+	int		 err;
+};
+
 struct engine;
 
 struct engine	*engine_new(const struct engine_conf *);
@@ -74,6 +90,8 @@ int		 engine_check(struct engine *, const struct fdinfo *,
 		    const struct fdinfo *);
 int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
+int		 engine_resume(struct engine *, struct fdinfo *, struct fdinfo *,
+		    struct resume *);
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);

@@ -23,7 +23,8 @@ struct fdinfo {
 	int		 fd;
 	const char	*name;		/* for messages: as the user wrote it */
 	enum fdkind	 kind;
-	bool		 owned;		/* zcp opened it: offset 0, no flags */
+	bool		 owned;		/* zcp opened it: no flags, offset 0
+					 * (or where --resume moved it) */
 	bool		 append;	/* O_APPEND */
 	bool		 direct;	/* O_DIRECT: reads bypass the cache */
 	int		 access;	/* O_RDONLY, O_WRONLY or O_RDWR, or

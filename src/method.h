@@ -51,13 +51,15 @@ struct scratch {
 /*
  * Who wants to hear of each step (--progress, --bwlimit): the engine
  * tells pair() before each pair, every method tells moved() after each
- * call that moved bytes (--bwlimit may sleep there).  NULL costs a
- * comparison, no system call.
+ * call that moved bytes (--bwlimit may sleep there), and --resume tells
+ * present() (or NULL) of the bytes a destination already held, which
+ * will not move.  NULL costs a comparison, no system call.
  */
 struct watcher {
 	void		 (*pair)(void *);
 	void		 (*moved)(void *, enum method_id, off_t);
 	void		*arg;
+	void		 (*present)(void *, off_t);
 };
 
 struct xfer {

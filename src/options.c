@@ -234,6 +234,11 @@ static const struct optdef optdefs[] = {
 	  "remove each existing destination file before\n"
 	  "  attempting to open it (contrast with --force)",
 	  FLAG(cp.remove_dest) },
+	{ "resume", NULL, no_argument, NULL,
+	  "where a destination file holds the source's\n"
+	  "  first bytes, check them and copy only the rest;\n"
+	  "  otherwise copy the whole file",
+	  FLAG(cp.resume) },
 	{ "sparse", NULL, required_argument, "=WHEN",
 	  "control creation of sparse files. See below",
 	  CHOICE(engine.sparse, sparse_choices, 0) },
@@ -933,6 +938,12 @@ check_combinations(struct options *o, const struct pstate *ps)
 	}
 	if (check_keep(cp, ps) == -1)
 		return -1;
+	/* A temporary holds no bytes to resume from. */
+	if (cp->resume && cp->atomic) {
+		diag_usage("options --resume and --atomic are mutually"
+		    " exclusive");
+		return -1;
+	}
 	if (o->engine.reflink == REFLINK_ALWAYS &&
 	    o->engine.sparse != SPARSE_AUTO) {
 		diag_usage("--reflink can be used only with --sparse=auto");

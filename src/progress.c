@@ -194,6 +194,16 @@ on_moved(void *arg, enum method_id m, off_t n)
 		draw(p, t);
 }
 
+/* --resume found n bytes in place: they are no longer to copy. */
+static void
+on_present(void *arg, off_t n)
+{
+	struct progress *p = arg;
+
+	if (p->total > 0)
+		p->total = p->total > n ? p->total - n : 0;
+}
+
 static void
 on_pair(void *arg)
 {
@@ -226,7 +236,7 @@ progress_new(int fd, off_t total, unsigned long files, uint64_t limit)
 
 	if (p == NULL)
 		return NULL;
-	p->watch = (struct watcher){ on_pair, on_moved, p };
+	p->watch = (struct watcher){ on_pair, on_moved, p, on_present };
 	p->fd = fd;
 	p->tty = isatty(fd) == 1;
 	if (p->tty && ioctl(fd, TIOCGWINSZ, &ws) == 0)

@@ -181,6 +181,22 @@ to_file(struct copier *c, struct fdinfo *si, const char *dst)
 	return rc;
 }
 
+/*
+ * --resume into standard output: its file from its offset on is the
+ * destination.  Only a regular file without O_APPEND can be one: what
+ * went into a pipe is gone, and O_APPEND writes at the end anyway.
+ */
+static int
+stdout_resume(struct copier *c, struct fdinfo *si, struct fdinfo *di)
+{
+	if (di->kind != FD_REGULAR || di->append) {
+		diag(0, "--resume: standard output is not a regular file"
+		    " opened without O_APPEND");
+		return -1;
+	}
+	return dest_resume(c, si, di, si->name) == -1 ? -1 : 0;
+}
+
 /* To standard output as inherited: not opened, not closed. */
 static int
 to_stdout(struct copier *c, struct fdinfo *si, const char *src,
@@ -192,7 +208,10 @@ to_stdout(struct copier *c, struct fdinfo *si, const char *src,
 
 	if (stdio_stdout(c, src, dst, &di) == -1)
 		return -1;
-	if ((rc = stdout_same(si, &di)) == 0 && !c->o->attr_only)
+	if ((rc = stdout_same(si, &di)) == 0 && c->o->resume &&
+	    !c->o->attr_only)
+		rc = stdout_resume(c, si, &di);
+	if (rc == 0 && !c->o->attr_only)
 		rc = engine_copy(c->engine, si, &di, &moved);
 	if (rc == 0 && c->o->sync && (di.kind == FD_REGULAR ||
 	    di.kind == FD_BLOCKDEV))
@@ -214,6 +233,11 @@ copy_stdio(struct copier *c, const char *src, const char *dst)
 	w.top_src = src;
 	w.top_dst = dst;
 	w.stdin_is_data = strcmp(src, "-") == 0;
+	/* What was read from a pipe is gone: there is no prefix to check. */
+	if (w.stdin_is_data && c->o->resume) {
+		diag(0, "--resume cannot be used with standard input");
+		return -1;
+	}
 	if (stdio_source(&w, src, &si) == -1)
 		return -1;
 	if (strcmp(dst, "-") == 0)

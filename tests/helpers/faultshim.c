@@ -8,17 +8,17 @@
  *
  * NAME	  ficlone (ioctl FICLONE only; every other ioctl passes through
  *	  untouched), copy_file_range, sendfile (sendfile64 too), splice,
- *	  read, write; and for --atomic and --sync: tmpfile (open and
- *	  openat with O_TMPFILE only; other opens pass through uncounted),
+ *	  read, write, pread (pread64 too: --resume's comparison); and
+ *	  for --atomic and --sync: tmpfile (open and openat with O_TMPFILE
+ *	  only; other opens pass through uncounted),
  *	  fsync (fdatasync too), close, linkat (link too), rename (renameat
  *	  and renameat2 too); and fallocate; and for --nocache:
  *	  sync_file_range.
  * @FD	  count and fault only the calls that involve descriptor FD: the
- *	  fd of read, write, fsync, fallocate, sync_file_range and close,
- *	  either end of the
- *	  others (FICLONE: the destination or the source; tmpfile: its directory;
- *	  linkat and rename: either directory, or the source of a linkat
- *	  with AT_EMPTY_PATH).
+ *	  fd of read, write, pread, fsync, fallocate, sync_file_range and
+ *	  close, either end of the others (FICLONE: the destination or the
+ *	  source; tmpfile: its directory; linkat and rename: either
+ *	  directory, or the source of a linkat with AT_EMPTY_PATH).
  * ACTION an errno name (EIO, EXDEV, ENOSPC, ... or a number): return -1
  *	  with that errno without making the call; "short": make the call
  *	  with the length cut to min(len, 7), an odd size on purpose (only
@@ -77,6 +77,7 @@ enum call {
 	C_SPLICE,
 	C_READ,
 	C_WRITE,
+	C_PREAD,
 	C_TMPFILE,
 	C_FSYNC,
 	C_CLOSE,
@@ -88,7 +89,7 @@ enum call {
 };
 
 /* The calls whose length "short" can cut. */
-#define HAS_LENGTH(c)	((c) >= C_COPY_FILE_RANGE && (c) <= C_WRITE)
+#define HAS_LENGTH(c)	((c) >= C_COPY_FILE_RANGE && (c) <= C_PREAD)
 
 static const char *const call_names[C_NCALLS] = {
 	[C_FICLONE] = "ficlone",
@@ -97,6 +98,7 @@ static const char *const call_names[C_NCALLS] = {
 	[C_SPLICE] = "splice",
 	[C_READ] = "read",
 	[C_WRITE] = "write",
+	[C_PREAD] = "pread",
 	[C_TMPFILE] = "tmpfile",
 	[C_FSYNC] = "fsync",
 	[C_CLOSE] = "close",
@@ -138,6 +140,7 @@ static ssize_t	(*real_splice)(int, off64_t *, int, off64_t *, size_t,
 		    unsigned int);
 static ssize_t	(*real_read)(int, void *, size_t);
 static ssize_t	(*real_write)(int, const void *, size_t);
+static ssize_t	(*real_pread64)(int, void *, size_t, off64_t);
 static int	(*real_open)(const char *, int, ...);
 static int	(*real_open64)(const char *, int, ...);
 static int	(*real_openat)(int, const char *, int, ...);
@@ -289,8 +292,8 @@ parse_name(struct spec *sp, const char *spec, size_t slen, const char *s,
 			return;
 		}
 	bad_spec(spec, slen, "NAME is one of ficlone, copy_file_range,"
-	    " sendfile, splice, read, write, tmpfile, fsync, close, linkat,"
-	    " rename, fallocate, sync_file_range");
+	    " sendfile, splice, read, write, pread, tmpfile, fsync, close,"
+	    " linkat, rename, fallocate, sync_file_range");
 }
 
 static void
@@ -363,6 +366,8 @@ resolve(void)
 	    dlsym(RTLD_NEXT, "read");
 	real_write = (ssize_t (*)(int, const void *, size_t))
 	    dlsym(RTLD_NEXT, "write");
+	real_pread64 = (ssize_t (*)(int, void *, size_t, off64_t))
+	    dlsym(RTLD_NEXT, "pread64");
 	real_open = (int (*)(const char *, int, ...))dlsym(RTLD_NEXT, "open");
 	real_open64 = (int (*)(const char *, int, ...))
 	    dlsym(RTLD_NEXT, "open64");
@@ -617,6 +622,37 @@ read(int fd, void *buf, size_t len)
 		return -1;
 	}
 	return real_read(fd, buf, len);
+}
+
+ssize_t
+pread64(int fd, void *buf, size_t len, off64_t off)
+{
+	ssize_t rc;
+
+	if (inject(fault_for(C_PREAD, fd, fd), &rc, &len))
+		return rc;
+	if (real_pread64 == NULL) {
+		missing();
+		return -1;
+	}
+	return real_pread64(fd, buf, len, off);
+}
+
+ssize_t
+pread(int fd, void *buf, size_t len, off_t off)
+{
+	return pread64(fd, buf, len, off);
+}
+
+/* What pread() becomes in a program built with _FORTIFY_SOURCE. */
+ssize_t	__pread64_chk(int, void *, size_t, off64_t, size_t);
+
+ssize_t
+__pread64_chk(int fd, void *buf, size_t len, off64_t off, size_t buflen)
+{
+	if (len > buflen)
+		abort();
+	return pread64(fd, buf, len, off);
 }
 
 /* What read() becomes in a program built with _FORTIFY_SOURCE. */
