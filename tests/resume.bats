@@ -18,7 +18,9 @@ jqr() { jq -r "$1" stats.json; }
 # a prefix of SRC, neither empty nor whole.
 interrupted() {
 	local pid n=0
-	zcp --bwlimit=4M "$1" "$2" &
+	# zcp itself, not the zcp function: $! must be its pid, or SIGKILL
+	# would kill a subshell and leave zcp copying on.
+	"$ZCP" --bwlimit=4M "$1" "$2" &
 	pid=$!
 	while [ "$(stat -c %s "$2" 2>/dev/null || echo 0)" -lt 1048576 ] &&
 	    [ $n -lt 200 ]; do
