@@ -173,6 +173,10 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    plural(s->compare_calls, "call", "calls"));
 	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
 	    run->user, run->system);
+	fprintf(f, "zcp: stats: %ld voluntary and %ld involuntary context"
+	    " switches, %ld minor and %ld major page faults, peak RSS %s\n",
+	    run->vcsw, run->ivcsw, run->minflt, run->majflt,
+	    human(a, sizeof(a), (double)run->maxrss, ""));
 	for (i = 0; i < M_NMETHODS; i++) {
 		ms = &s->method[i];
 		if (ms->attempts == 0)
@@ -253,10 +257,15 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "\"compare_calls\":%lu,\"seconds\":%.6f,"
 	    "\"bytes_per_second\":%.0f,"
 	    "\"user_seconds\":%.6f,\"system_seconds\":%.6f,"
+	    "\"voluntary_context_switches\":%ld,"
+	    "\"involuntary_context_switches\":%ld,"
+	    "\"minor_page_faults\":%ld,\"major_page_faults\":%ld,"
+	    "\"max_rss_bytes\":%ld,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
 	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
 	    (intmax_t)s->skipped, s->compare_calls, run->seconds,
-	    rate(s, run), run->user, run->system, run->exit_status);
+	    rate(s, run), run->user, run->system, run->vcsw, run->ivcsw,
+	    run->minflt, run->majflt, run->maxrss, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
 	else

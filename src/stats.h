@@ -70,6 +70,10 @@ enum stats_format {
 struct stats_run {
 	double		 seconds;	/* wall clock, from the start */
 	double		 user, system;	/* CPU, getrusage */
+	/* getrusage: context switches, page faults, peak resident size. */
+	long		 vcsw, ivcsw;
+	long		 minflt, majflt;
+	long		 maxrss;	/* bytes */
 	int		 exit_status;	/* 128 + signo when stopped */
 	int		 signo;		/* the signal that stopped it, or 0 */
 };

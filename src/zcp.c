@@ -210,6 +210,11 @@ reporting_end(struct reporting *r, const struct options *o,
 	if (getrusage(RUSAGE_SELF, &ru) == 0) {
 		run.user = seconds(&ru.ru_utime);
 		run.system = seconds(&ru.ru_stime);
+		run.vcsw = ru.ru_nvcsw;
+		run.ivcsw = ru.ru_nivcsw;
+		run.minflt = ru.ru_minflt;
+		run.majflt = ru.ru_majflt;
+		run.maxrss = ru.ru_maxrss * 1024;	/* Linux: KiB */
 	}
 	run.exit_status = run.signo != 0 ? 128 + run.signo : rc == 0 ? 0 : 1;
 	/* The old contents of a --stats file go only now (see above). */

@@ -50,6 +50,7 @@ jqr() { jq -r "$1" stats.json; }
 	cmp src dst
 	assert_line --index 0 --regexp '^zcp: stats: 1 of 1 file copied, 4\.8 MiB \(5000000 bytes\) in [0-9]+\.[0-9]{3} s, [0-9.]+ ([KMGT]i)?B/s$'
 	assert_line --index 1 --regexp '^zcp: stats: cpu [0-9]+\.[0-9]{3} s user, [0-9]+\.[0-9]{3} s system$'
+	assert_line --index 2 --regexp '^zcp: stats: [0-9]+ voluntary and [0-9]+ involuntary context switches, [1-9][0-9]* minor and [0-9]+ major page faults, peak RSS [0-9.]+ ([KMG]i)?B$'
 	assert_line --regexp '^zcp: stats: method copy_file_range: 1 pair, 4\.8 MiB \(5000000 bytes\), [0-9]+ calls$'
 }
 
@@ -63,7 +64,7 @@ jqr() { jq -r "$1" stats.json; }
 	printf '%s\n' "$output" > stats.json
 	jq -e . stats.json >/dev/null
 	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
-	    "version files pairs bytes bytes_dropped bytes_skipped compare_calls seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
+	    "version files pairs bytes bytes_dropped bytes_skipped compare_calls seconds bytes_per_second user_seconds system_seconds voluntary_context_switches involuntary_context_switches minor_page_faults major_page_faults max_rss_bytes exit_status signal methods fallbacks"
 	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .bytes_skipped, .compare_calls, .exit_status, .signal')" \
 	    "$(printf '3\n1\n1\n100000\n0\n0\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
@@ -71,7 +72,9 @@ jqr() { jq -r "$1" stats.json; }
 	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
 	for k in version files pairs bytes bytes_dropped bytes_skipped \
 	    compare_calls seconds bytes_per_second \
-	    user_seconds system_seconds exit_status signal methods fallbacks \
+	    user_seconds system_seconds voluntary_context_switches \
+	    involuntary_context_switches minor_page_faults major_page_faults \
+	    max_rss_bytes exit_status signal methods fallbacks \
 	    calls attempts method to errno reason count remembered; do
 		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
 			fail "JSON key $k is not documented in man/zcp.1"
@@ -590,4 +593,17 @@ os.execv(sys.argv[1], [sys.argv[1], "--trace", "-", "-"])' "$ZCP" 2>err | cat > 
 	run cat err
 	assert_line --partial ', done'
 	refute_output --partial 'page-cache pages'
+}
+
+@test "stats: getrusage's context switches and faults: a copy that sleeps (--bwlimit) switches voluntarily" {
+	need_jq
+	mkdata src 1M
+	# 1 MiB at 2 MiB/s: about 10 sleeps, each a voluntary switch.
+	"$ZCP" --bwlimit=2M --stats=json src dst 2> stats.json
+	cmp src dst
+	assert_num "$(jqr .voluntary_context_switches)" -ge 5
+	assert_num "$(jqr .minor_page_faults)" -gt 0
+	# Peak RSS: more than nothing, less than a GiB.
+	assert_num "$(jqr .max_rss_bytes)" -gt 100000
+	assert_num "$(jqr .max_rss_bytes)" -lt 1073741824
 }
