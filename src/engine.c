@@ -24,6 +24,7 @@
 #include "method.h"
 #include "nocache.h"
 #include "probe.h"
+#include "residency.h"
 #include "resume.h"
 #include "sig.h"
 #include "sparse.h"
@@ -124,6 +125,7 @@ struct engine {
 	struct pairlog		 pair;
 	struct throttle		 throttle;	/* --bwlimit */
 	struct nocache		 nocache;	/* --nocache */
+	bool			 no_cachestat;	/* residency: the kernel lacks it */
 	struct watcher		 relay;		/* hears of each call's bytes */
 	/* For a snapshot (SIGUSR1): the pair and the attempt under way. */
 	struct timespec		 start;
@@ -689,6 +691,20 @@ nocache_end(struct engine *e, const struct xfer *x, int rc)
 	return -1;
 }
 
+/* --stats: how much of the source the page cache holds before the copy. */
+static void
+measure_residency(struct engine *e, const struct fdinfo *src)
+{
+	off_t cached = residency(src, &e->no_cachestat);
+
+	if (cached < 0) {
+		e->stats.cache_unknown++;
+		return;
+	}
+	e->stats.cache_checked += src->st.st_size - src->offset;
+	e->stats.cache_cached += cached;
+}
+
 /*
  * *moved: the bytes that reached dst, also when the copy failed.  Whether
  * they count as copied is the front end's to say (engine_landed): bytes
@@ -709,6 +725,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	*moved = 0;
 	e->stats.pairs++;
 	e->inflight = 0;
+	if (e->conf.residency)
+		measure_residency(e, src);
 	snapshot(e);
 	if (e->conf.watch != NULL)
 		e->conf.watch->pair(e->conf.watch->arg);

@@ -35,6 +35,8 @@ struct engine_conf {
 	bool			 nocache;	/* drop what was copied from
 						 * the page cache */
 	bool			 trace;
+	bool			 residency;	/* --stats: measure how much of
+						 * each source is cached */
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 

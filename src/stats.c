@@ -148,6 +148,24 @@ stats_snapshot(FILE *f, off_t bytes, double seconds, enum method_id m,
 	fflush(f);
 }
 
+/*
+ * "source cached: 100%" of what was looked at; "unknown" where no source
+ * could be (pipes, sockets, devices).
+ */
+static void
+human_cached(FILE *f, const struct stats *s)
+{
+	char a[32];
+
+	if (s->cache_checked == 0 && s->cache_unknown > 0)
+		fputs("zcp: stats: source cached: unknown\n", f);
+	else if (s->cache_checked > 0)
+		fprintf(f, "zcp: stats: source cached: %.0f%% of %s\n",
+		    100.0 * (double)s->cache_cached /
+		    (double)s->cache_checked, human(a, sizeof(a),
+		    (double)s->cache_checked, ""));
+}
+
 static void
 print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 {
@@ -171,6 +189,7 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    human(a, sizeof(a), (double)s->skipped, ""),
 		    (intmax_t)s->skipped, s->compare_calls,
 		    plural(s->compare_calls, "call", "calls"));
+	human_cached(f, s);
 	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
 	    run->user, run->system);
 	fprintf(f, "zcp: stats: %ld voluntary and %ld involuntary context"
@@ -260,12 +279,15 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "\"voluntary_context_switches\":%ld,"
 	    "\"involuntary_context_switches\":%ld,"
 	    "\"minor_page_faults\":%ld,\"major_page_faults\":%ld,"
-	    "\"max_rss_bytes\":%ld,"
+	    "\"max_rss_bytes\":%ld,\"source_checked_bytes\":%jd,"
+	    "\"source_cached_bytes\":%jd,\"sources_unknown\":%lu,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
 	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
 	    (intmax_t)s->skipped, s->compare_calls, run->seconds,
 	    rate(s, run), run->user, run->system, run->vcsw, run->ivcsw,
-	    run->minflt, run->majflt, run->maxrss, run->exit_status);
+	    run->minflt, run->majflt, run->maxrss,
+	    (intmax_t)s->cache_checked, (intmax_t)s->cache_cached,
+	    s->cache_unknown, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
 	else

@@ -45,6 +45,10 @@ struct stats {
 						 * dropped temporaries */
 	off_t			 skipped;	/* --resume: found in place */
 	unsigned long		 compare_calls;	/* --resume's preads */
+	/* Of the regular sources, before their copy: */
+	off_t			 cache_checked;	/* bytes looked at */
+	off_t			 cache_cached;	/* of those, in the page cache */
+	unsigned long		 cache_unknown;	/* sources it cannot say of */
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;

@@ -27,7 +27,8 @@ part() {
 	case ${1%.[ch]} in
 	diag | sig) echo base ;;
 	method | methods | method_*) echo methods ;;
-	engine | fdinfo | probe | sparse | throttle | nocache | resume)
+	engine | fdinfo | probe | sparse | throttle | nocache | resume | \
+	residency)
 		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \

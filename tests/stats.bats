@@ -49,8 +49,9 @@ jqr() { jq -r "$1" stats.json; }
 	assert_success
 	cmp src dst
 	assert_line --index 0 --regexp '^zcp: stats: 1 of 1 file copied, 4\.8 MiB \(5000000 bytes\) in [0-9]+\.[0-9]{3} s, [0-9.]+ ([KMGT]i)?B/s$'
-	assert_line --index 1 --regexp '^zcp: stats: cpu [0-9]+\.[0-9]{3} s user, [0-9]+\.[0-9]{3} s system$'
-	assert_line --index 2 --regexp '^zcp: stats: [0-9]+ voluntary and [0-9]+ involuntary context switches, [1-9][0-9]* minor and [0-9]+ major page faults, peak RSS [0-9.]+ ([KMG]i)?B$'
+	assert_line --index 1 --regexp '^zcp: stats: source cached: [0-9]+% of 4\.8 MiB$'
+	assert_line --index 2 --regexp '^zcp: stats: cpu [0-9]+\.[0-9]{3} s user, [0-9]+\.[0-9]{3} s system$'
+	assert_line --index 3 --regexp '^zcp: stats: [0-9]+ voluntary and [0-9]+ involuntary context switches, [1-9][0-9]* minor and [0-9]+ major page faults, peak RSS [0-9.]+ ([KMG]i)?B$'
 	assert_line --regexp '^zcp: stats: method copy_file_range: 1 pair, 4\.8 MiB \(5000000 bytes\), [0-9]+ calls$'
 }
 
@@ -64,7 +65,7 @@ jqr() { jq -r "$1" stats.json; }
 	printf '%s\n' "$output" > stats.json
 	jq -e . stats.json >/dev/null
 	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
-	    "version files pairs bytes bytes_dropped bytes_skipped compare_calls seconds bytes_per_second user_seconds system_seconds voluntary_context_switches involuntary_context_switches minor_page_faults major_page_faults max_rss_bytes exit_status signal methods fallbacks"
+	    "version files pairs bytes bytes_dropped bytes_skipped compare_calls seconds bytes_per_second user_seconds system_seconds voluntary_context_switches involuntary_context_switches minor_page_faults major_page_faults max_rss_bytes source_checked_bytes source_cached_bytes sources_unknown exit_status signal methods fallbacks"
 	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .bytes_skipped, .compare_calls, .exit_status, .signal')" \
 	    "$(printf '3\n1\n1\n100000\n0\n0\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
@@ -74,7 +75,8 @@ jqr() { jq -r "$1" stats.json; }
 	    compare_calls seconds bytes_per_second \
 	    user_seconds system_seconds voluntary_context_switches \
 	    involuntary_context_switches minor_page_faults major_page_faults \
-	    max_rss_bytes exit_status signal methods fallbacks \
+	    max_rss_bytes source_checked_bytes source_cached_bytes \
+	    sources_unknown exit_status signal methods fallbacks \
 	    calls attempts method to errno reason count remembered; do
 		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
 			fail "JSON key $k is not documented in man/zcp.1"
@@ -606,4 +608,31 @@ os.execv(sys.argv[1], [sys.argv[1], "--trace", "-", "-"])' "$ZCP" 2>err | cat > 
 	# Peak RSS: more than nothing, less than a GiB.
 	assert_num "$(jqr .max_rss_bytes)" -gt 100000
 	assert_num "$(jqr .max_rss_bytes)" -lt 1073741824
+}
+
+@test "stats: how much of the source was cached before the copy, by cachestat and by mincore" {
+	need_jq
+	local spec
+	mkdata src 8M
+	cat src > /dev/null
+	for spec in "" cachestat:ENOSYS:1:0; do
+		with_faults "$spec" "$ZCP" --stats=json src dst 2> stats.json
+		assert_equal "$(jqr '.source_checked_bytes, .source_cached_bytes, .sources_unknown')" \
+		    "$(printf '8388608\n8388608\n0')"
+	done
+	run zcp --stats src dst2
+	assert_line "zcp: stats: source cached: 100% of 8.0 MiB"
+	# A pipe has no page cache to look at.
+	run bash -c 'cat src | "$ZCP" --stats - dst3'
+	assert_line "zcp: stats: source cached: unknown"
+	# Dropped from the cache (where the pages are not the file itself,
+	# as they are on tmpfs), it says so.
+	[ "$(stat -f -c %T .)" != tmpfs ] || skip "tmpfs keeps its pages"
+	# Written out first: dirty pages are not dropped.
+	sync src
+	for spec in "" cachestat:ENOSYS:1:0; do
+		dd if=src iflag=nocache count=0 status=none
+		with_faults "$spec" "$ZCP" --stats=json src dst 2> stats.json
+		assert_num "$(jqr .source_cached_bytes)" -lt 1048576
+	done
 }

@@ -13,7 +13,8 @@
  *	  only; other opens pass through uncounted),
  *	  fsync (fdatasync too), close, linkat (link too), rename (renameat
  *	  and renameat2 too); and fallocate; and for --nocache:
- *	  sync_file_range.
+ *	  sync_file_range; and for --stats: cachestat (syscall(2) with
+ *	  its number; every other syscall() passes through).
  * @FD	  count and fault only the calls that involve descriptor FD: the
  *	  fd of read, write, pread, fsync, fallocate, sync_file_range and
  *	  close, either end of the others (FICLONE: the destination or the
@@ -85,6 +86,7 @@ enum call {
 	C_RENAME,
 	C_FALLOCATE,
 	C_SYNC_FILE_RANGE,
+	C_CACHESTAT,
 	C_NCALLS
 };
 
@@ -106,6 +108,7 @@ static const char *const call_names[C_NCALLS] = {
 	[C_RENAME] = "rename",
 	[C_FALLOCATE] = "fallocate",
 	[C_SYNC_FILE_RANGE] = "sync_file_range",
+	[C_CACHESTAT] = "cachestat",
 };
 
 enum action {
@@ -293,7 +296,7 @@ parse_name(struct spec *sp, const char *spec, size_t slen, const char *s,
 		}
 	bad_spec(spec, slen, "NAME is one of ficlone, copy_file_range,"
 	    " sendfile, splice, read, write, pread, tmpfile, fsync, close,"
-	    " linkat, rename, fallocate, sync_file_range");
+	    " linkat, rename, fallocate, sync_file_range, cachestat");
 }
 
 static void
@@ -957,4 +960,33 @@ renameat2(int olddirfd, const char *oldpath, int newdirfd,
 		return -1;
 	}
 	return real_renameat2(olddirfd, oldpath, newdirfd, newpath, flags);
+}
+
+/*
+ * cachestat(2) has no libc wrapper: zcp calls it through syscall(2).
+ * Only that number is looked at; the others go to libc's syscall with
+ * the six arguments every system call can take.
+ */
+#ifndef SYS_cachestat
+#define SYS_cachestat	451
+#endif
+
+long
+syscall(long number, ...)
+{
+	static long (*real)(long, ...);
+	long a[6];
+	va_list ap;
+	int i, rc;
+
+	va_start(ap, number);
+	for (i = 0; i < 6; i++)
+		a[i] = va_arg(ap, long);
+	va_end(ap);
+	if (number == SYS_cachestat &&
+	    status_fault(C_CACHESTAT, (int)a[0], (int)a[0], &rc))
+		return rc;
+	if (real == NULL)
+		real = (long (*)(long, ...))dlsym(RTLD_NEXT, "syscall");
+	return real(number, a[0], a[1], a[2], a[3], a[4], a[5]);
 }
