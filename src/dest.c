@@ -323,12 +323,41 @@ same_file_ok(const struct copier *c, const struct loc *s, const struct stat *sst
 	return same_file_tail(c, s, &sl, d, &dl, false, now);
 }
 
+/*
+ * The finest resolution dst's filesystem can have, in nanoseconds, as
+ * gnulib's utimecmp infers it: the largest power of ten that divides the
+ * nanoseconds of all three of its times (a kernel sets ctime itself, to
+ * what the filesystem keeps).  1e9 on a filesystem of whole seconds
+ * (ext2 with 128-byte inodes, for one).
+ */
+static long
+time_resolution(const struct stat *dst)
+{
+	long res = 1;
+
+	while (res < 1000000000 && dst->st_atim.tv_nsec % (res * 10) == 0 &&
+	    dst->st_mtim.tv_nsec % (res * 10) == 0 &&
+	    dst->st_ctim.tv_nsec % (res * 10) == 0)
+		res *= 10;
+	return res;
+}
+
+/*
+ * -u: whether dst is at least as new as src, with src's time cut to what
+ * dst's filesystem could have kept of it (cp's UTIMECMP_TRUNCATE_SOURCE):
+ * else a copy made by -pu onto such a filesystem would look older than
+ * its source forever, and a file edited there in the same second would
+ * be replaced.
+ */
 static bool
 is_newer_or_same(const struct stat *dst, const struct stat *src)
 {
+	long src_ns = src->st_mtim.tv_nsec;
+
+	src_ns -= src_ns % time_resolution(dst);
 	if (dst->st_mtim.tv_sec != src->st_mtim.tv_sec)
 		return dst->st_mtim.tv_sec > src->st_mtim.tv_sec;
-	return dst->st_mtim.tv_nsec >= src->st_mtim.tv_nsec;
+	return dst->st_mtim.tv_nsec >= src_ns;
 }
 
 /* -n, or a "no" to -i: skipped, which --debug says. */

@@ -8,6 +8,7 @@ setup() {
 	echo source > src
 	touch -d @1500000000 src
 }
+teardown() { loopfs_cleanup; }
 
 # fresh: dst/older and dst/newer than src, and no dst/missing.
 fresh() {
@@ -343,4 +344,33 @@ kept() {
 	assert_success
 	replaced older
 	assert_equal "$(cat dst/older~)" old
+}
+
+@test "-u: a source time is cut to what the destination's filesystem keeps, as cp's (ext2 keeps seconds)" {
+	local p
+	need_root
+	command -v mkfs.ext2 >/dev/null || skip "mkfs.ext2 not installed"
+	truncate -s 8M ext2.img
+	# 128-byte inodes have no room for nanoseconds.
+	mkfs.ext2 -q -I 128 ext2.img 2>/dev/null || skip "mkfs.ext2 failed"
+	mkdir mnt
+	mount -o loop ext2.img mnt 2>/dev/null ||
+		skip "cannot mount a loop image here"
+	echo "$PWD/mnt" >> "$BATS_TEST_TMPDIR/.mounts"
+	echo data > src
+	touch -d '2024-05-05 10:00:00.700000000' src
+	for p in cp "$ZCP"; do
+		"$p" -pu src mnt/d
+		# The copy has 10:00:00: not older than the source as kept there.
+		run "$p" -puv src mnt/d
+		assert_success
+		assert_output ''
+		# Edited in that same second: newer, and kept.
+		echo "newer edit" > mnt/d
+		touch -d '2024-05-05 10:00:00' mnt/d
+		run "$p" -pu src mnt/d
+		assert_success
+		assert_equal "$(cat mnt/d)" "newer edit"
+		rm mnt/d
+	done
 }
