@@ -49,6 +49,7 @@ enum backup {
 struct cpopts {
 	bool		 atomic;	/* publish each file whole: atomic.c */
 	bool		 sync;		/* fsync files and their directories */
+	bool		 verify;	/* open destinations to be read back */
 	bool		 recursive;
 	bool		 verbose;
 	bool		 debug;		/* --debug: how each file was copied */
@@ -192,6 +193,7 @@ struct atomic {
 	bool		 unnamed;	/* O_TMPFILE: no name until published */
 	bool		 replace;	/* a file is there to replace */
 	bool		 sync;
+	bool		 readable;	/* also read back: --verify */
 	char		*base;		/* the name it is published as */
 	char		*resolved;	/* the file a symlink there leads to */
 	char		 tmp[ATOMIC_HIDDEN];	/* its hidden name, or "" */

@@ -16,7 +16,7 @@
 #include "method.h"
 #include "stats.h"
 
-#define STATS_VERSION	2
+#define STATS_VERSION	3
 
 /* The entry for (m, next, err), made on first use; NULL when full. */
 static struct fallback_stats *
@@ -165,6 +165,10 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    " temporaries that were not published\n",
 		    human(a, sizeof(a), (double)s->dropped, ""),
 		    (intmax_t)s->dropped);
+	if (s->verified > 0 || s->verify_seconds > 0)
+		fprintf(f, "zcp: stats: %s (%jd bytes) verified in %.3f s\n",
+		    human(a, sizeof(a), (double)s->verified, ""),
+		    (intmax_t)s->verified, s->verify_seconds);
 	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
 	    run->user, run->system);
 	for (i = 0; i < M_NMETHODS; i++) {
@@ -243,11 +247,13 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	int i;
 
 	fprintf(f, "{\"version\":%d,\"files\":%lu,\"pairs\":%lu,"
-	    "\"bytes\":%jd,\"bytes_dropped\":%jd,\"seconds\":%.6f,"
+	    "\"bytes\":%jd,\"bytes_dropped\":%jd,\"bytes_verified\":%jd,"
+	    "\"seconds\":%.6f,\"verify_seconds\":%.6f,"
 	    "\"bytes_per_second\":%.0f,"
 	    "\"user_seconds\":%.6f,\"system_seconds\":%.6f,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
-	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped, run->seconds,
+	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
+	    (intmax_t)s->verified, run->seconds, s->verify_seconds,
 	    rate(s, run), run->user, run->system, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));

@@ -43,6 +43,8 @@ struct stats {
 	off_t			 bytes;		/* landed for good */
 	off_t			 dropped;	/* went with --atomic's
 						 * dropped temporaries */
+	off_t			 verified;	/* read back equal: --verify */
+	double			 verify_seconds;
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;

@@ -7,9 +7,9 @@
 #   methods   method_*.c, methods.c: one system-call path each, behind the
 #             method interface (method.h, methods.h, fdinfo.h); they know
 #             that interface and base only.
-#   engine    engine, fdinfo, probe, sparse, throttle, nocache: the
-#             decision table, the fallback, --bwlimit's pace and --nocache's
-#             drops; it knows the methods' interface, the reports and base,
+#   engine    engine, fdinfo, probe, sparse, throttle, nocache, verify:
+#             the decision table, the fallback, --bwlimit's pace, --nocache's
+#             drops and --verify's read-back; it knows the methods' interface, the reports and base,
 #             never the cp rules or the walk.
 #   reports   trace, stats, progress: what the engine says it did; they know
 #             the method interface and base, never the engine's insides, the
@@ -27,7 +27,8 @@ part() {
 	case ${1%.[ch]} in
 	diag | sig) echo base ;;
 	method | methods | method_*) echo methods ;;
-	engine | fdinfo | probe | sparse | throttle | nocache) echo engine ;;
+	engine | fdinfo | probe | sparse | throttle | nocache | verify)
+		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
 	parents | path | sync | prewalk) echo walk ;;

@@ -63,13 +63,14 @@ jqr() { jq -r "$1" stats.json; }
 	printf '%s\n' "$output" > stats.json
 	jq -e . stats.json >/dev/null
 	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
-	    "version files pairs bytes bytes_dropped seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
+	    "version files pairs bytes bytes_dropped bytes_verified seconds verify_seconds bytes_per_second user_seconds system_seconds exit_status signal methods fallbacks"
 	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .exit_status, .signal')" \
-	    "$(printf '2\n1\n1\n100000\n0\n0\nnull')"
+	    "$(printf '3\n1\n1\n100000\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
 	    "pairs bytes calls attempts"
 	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
-	for k in version files pairs bytes bytes_dropped seconds bytes_per_second \
+	for k in version files pairs bytes bytes_dropped bytes_verified seconds \
+	    verify_seconds bytes_per_second \
 	    user_seconds system_seconds exit_status signal methods fallbacks \
 	    calls attempts method to errno reason count remembered; do
 		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
@@ -86,7 +87,7 @@ jqr() { jq -r "$1" stats.json; }
 	mkdata src 10
 	run zcp --stats=j src dst
 	assert_success
-	assert_output --regexp '^\{"version":2,'
+	assert_output --regexp '^\{"version":3,'
 	run zcp --stats=hum src dst2
 	assert_output --regexp '^zcp: stats: '
 }
