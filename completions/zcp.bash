@@ -71,7 +71,8 @@ _zcp()
 		    --sparse= --stats --stats= --stats-file=
 		    --strip-trailing-slashes --sync -s --symbolic-link -S --suffix=
 		    -t --target-directory= -T --no-target-directory --trace
-		    --debug --update --update= -u -v --verbose -x --one-file-system -Z
+		    --debug --update --update= -u -v --verbose --verify
+		    -x --one-file-system -Z
 		    --context --context= --help --version' -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace 2>/dev/null
 		return

@@ -116,7 +116,7 @@ locate(struct atomic *a, const struct loc *d, const struct stat *dst)
 static int
 make_temp(struct atomic *a, mode_t mode)
 {
-	int i, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+	int i, fl = (a->readable ? O_RDWR : O_WRONLY) | O_CLOEXEC | O_NOCTTY;
 
 	a->fd = openat(a->dirfd, ".", O_TMPFILE | fl, mode);
 	if (a->fd != -1) {
@@ -201,6 +201,7 @@ atomic_open(struct atomic *a, const struct copier *c, const struct loc *d,
 	a->path = d->path;
 	a->replace = dst != NULL;
 	a->sync = c->o->sync;
+	a->readable = c->o->verify;
 	if (locate(a, d, dst) == -1)
 		goto fail;
 	/*

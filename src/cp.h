@@ -51,6 +51,7 @@ struct cpopts {
 	bool		 sync;		/* fsync files and their directories */
 	bool		 resume;	/* keep a destination's bytes that are
 					 * the source's first: engine_resume */
+	bool		 verify;	/* open destinations to be read back */
 	bool		 recursive;
 	bool		 verbose;
 	bool		 debug;		/* --debug: how each file was copied */
@@ -194,6 +195,7 @@ struct atomic {
 	bool		 unnamed;	/* O_TMPFILE: no name until published */
 	bool		 replace;	/* a file is there to replace */
 	bool		 sync;
+	bool		 readable;	/* also read back: --verify */
 	char		*base;		/* the name it is published as */
 	char		*resolved;	/* the file a symlink there leads to */
 	char		 tmp[ATOMIC_HIDDEN];	/* its hidden name, or "" */

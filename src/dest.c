@@ -603,7 +603,8 @@ open_dest(struct copier *c, const struct loc *d, mode_t mode, bool have_dst,
     bool readable, bool *created)
 {
 	struct stat lst;
-	int fd, fl = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+	int fd, fl = (c->o->verify ? O_RDWR : O_WRONLY) | O_CLOEXEC |
+	    O_NOCTTY;
 
 	*created = false;
 	if (have_dst) {

@@ -31,6 +31,7 @@
 #include "stats.h"
 #include "throttle.h"
 #include "trace.h"
+#include "verify.h"
 
 /* Most bytes one call asks for; the kernel caps it lower anyway. */
 #define XFER_CHUNK	((off_t)1 << 30)
@@ -126,6 +127,7 @@ struct engine {
 	struct throttle		 throttle;	/* --bwlimit */
 	struct nocache		 nocache;	/* --nocache */
 	bool			 no_cachestat;	/* residency: the kernel lacks it */
+	char			*vbuf;		/* --verify's two chunks */
 	struct watcher		 relay;		/* hears of each call's bytes */
 	/* For a snapshot (SIGUSR1): the pair and the attempt under way. */
 	struct timespec		 start;
@@ -268,6 +270,7 @@ engine_free(struct engine *e)
 		(void)close(e->scratch.pipefd[1]);
 	}
 	free(e->scratch.buf);
+	free(e->vbuf);
 	remembered_free(e->remembered);
 	free(e);
 }
@@ -662,6 +665,8 @@ engine_check(struct engine *e, const struct fdinfo *src,
 	struct skip sk;
 
 	e->pair = (struct pairlog){ .chain = NULL };
+	if (engine_can_verify(e, src, dst) == -1)
+		return -1;
 	if (e->forced[0] == M_END)
 		return 0;
 	x.punch = punches(e, dst);
@@ -841,6 +846,47 @@ engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	if (e->conf.watch != NULL && e->conf.watch->present != NULL)
 		e->conf.watch->present(e->conf.watch->arg, r->have);
 	return 0;
+}
+
+/*
+ * --verify: whether src and dst (or src alone, dst NULL) can be read
+ * again once copied, asked before any data moves.  Returns 0, or -1
+ * after the message.
+ */
+int
+engine_can_verify(struct engine *e, const struct fdinfo *src,
+    const struct fdinfo *dst)
+{
+	return e->conf.verify ? verify_can(src, dst) : 0;
+}
+
+/*
+ * --verify: dst, just copied from src, read back and compared with it.
+ * Returns 0 (also without --verify), or -1 after the message.
+ */
+int
+engine_verify(struct engine *e, const struct fdinfo *src,
+    const struct fdinfo *dst)
+{
+	struct timespec t0, t1;
+	off_t verified;
+	int rc;
+
+	if (!e->conf.verify)
+		return 0;
+	if (e->vbuf == NULL && (e->vbuf = malloc(2 * VERIFY_CHUNK)) == NULL) {
+		diag(errno, "cannot verify %s", quote(dst->name));
+		return -1;
+	}
+	if (e->conf.trace)
+		verify_trace_shared(src, dst);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = verify_pair(src, dst, e->vbuf, &verified);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	e->stats.verified += verified;
+	e->stats.verify_seconds += (double)(t1.tv_sec - t0.tv_sec) +
+	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	return rc;
 }
 
 /*

@@ -34,6 +34,7 @@ struct engine_conf {
 	uint64_t		 bwlimit;	/* bytes a second, 0: none */
 	bool			 nocache;	/* drop what was copied from
 						 * the page cache */
+	bool			 verify;	/* read each copy back */
 	bool			 trace;
 	bool			 residency;	/* --stats: measure how much of
 						 * each source is cached */
@@ -94,6 +95,10 @@ int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
 		    off_t *);
 int		 engine_resume(struct engine *, struct fdinfo *, struct fdinfo *,
 		    struct resume *);
+int		 engine_can_verify(struct engine *, const struct fdinfo *,
+		    const struct fdinfo *);
+int		 engine_verify(struct engine *, const struct fdinfo *,
+		    const struct fdinfo *);
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);

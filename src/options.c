@@ -97,6 +97,8 @@ static enum optrc	 set_interactive(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_update(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_verify(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 show_help(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 show_version(struct options *, struct pstate *,
@@ -284,6 +286,10 @@ static const struct optdef optdefs[] = {
 	{ "verbose", "v", no_argument, NULL,
 	  "explain what is being done",
 	  FLAG(cp.verbose) },
+	{ "verify", NULL, no_argument, NULL,
+	  "read each copied file back from the disk and\n"
+	  "  compare it with its source",
+	  CALL(set_verify) },
 	{ "one-file-system", "x", no_argument, NULL,
 	  "stay on this file system",
 	  FLAG(cp.one_fs) },
@@ -682,6 +688,15 @@ set_debug(struct options *o, struct pstate *ps, const char *arg)
 {
 	(void)ps, (void)arg;
 	o->cp.debug = o->cp.verbose = true;
+	return OPT_OK;
+}
+
+/* The engine compares; cp opens the destination to be read back. */
+static enum optrc
+set_verify(struct options *o, struct pstate *ps, const char *arg)
+{
+	(void)ps, (void)arg;
+	o->cp.verify = o->engine.verify = true;
 	return OPT_OK;
 }
 

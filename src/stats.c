@@ -189,6 +189,10 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    human(a, sizeof(a), (double)s->skipped, ""),
 		    (intmax_t)s->skipped, s->compare_calls,
 		    plural(s->compare_calls, "call", "calls"));
+	if (s->verified > 0 || s->verify_seconds > 0)
+		fprintf(f, "zcp: stats: %s (%jd bytes) verified in %.3f s\n",
+		    human(a, sizeof(a), (double)s->verified, ""),
+		    (intmax_t)s->verified, s->verify_seconds);
 	human_cached(f, s);
 	fprintf(f, "zcp: stats: cpu %.3f s user, %.3f s system\n",
 	    run->user, run->system);
@@ -273,7 +277,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 
 	fprintf(f, "{\"version\":%d,\"files\":%lu,\"pairs\":%lu,"
 	    "\"bytes\":%jd,\"bytes_dropped\":%jd,\"bytes_skipped\":%jd,"
-	    "\"compare_calls\":%lu,\"seconds\":%.6f,"
+	    "\"bytes_verified\":%jd,\"compare_calls\":%lu,"
+	    "\"seconds\":%.6f,\"verify_seconds\":%.6f,"
 	    "\"bytes_per_second\":%.0f,"
 	    "\"user_seconds\":%.6f,\"system_seconds\":%.6f,"
 	    "\"voluntary_context_switches\":%ld,"
@@ -283,7 +288,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "\"source_cached_bytes\":%jd,\"sources_unknown\":%lu,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
 	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
-	    (intmax_t)s->skipped, s->compare_calls, run->seconds,
+	    (intmax_t)s->skipped, (intmax_t)s->verified, s->compare_calls,
+	    run->seconds, s->verify_seconds,
 	    rate(s, run), run->user, run->system, run->vcsw, run->ivcsw,
 	    run->minflt, run->majflt, run->maxrss,
 	    (intmax_t)s->cache_checked, (intmax_t)s->cache_cached,

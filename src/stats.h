@@ -45,6 +45,8 @@ struct stats {
 						 * dropped temporaries */
 	off_t			 skipped;	/* --resume: found in place */
 	unsigned long		 compare_calls;	/* --resume's preads */
+	off_t			 verified;	/* read back equal: --verify */
+	double			 verify_seconds;
 	/* Of the regular sources, before their copy: */
 	off_t			 cache_checked;	/* bytes looked at */
 	off_t			 cache_cached;	/* of those, in the page cache */

@@ -172,6 +172,9 @@ to_file(struct copier *c, struct fdinfo *si, const char *dst)
 		/* --attributes-only: "-" has none, and no data is copied. */
 		if (rc == 0 && !c->o->attr_only)
 			rc = engine_copy(c->engine, si, &dt.fi, &moved);
+		/* Before --atomic publishes: a bad copy never replaces. */
+		if (rc == 0 && !c->o->attr_only)
+			rc = engine_verify(c->engine, si, &dt.fi);
 		if (rc == 0)
 			rc = stdio_meta(c, si, &dt);
 		rc = dest_finish(&dt, c, rc, moved);
@@ -240,7 +243,17 @@ copy_stdio(struct copier *c, const char *src, const char *dst)
 	}
 	if (stdio_source(&w, src, &si) == -1)
 		return -1;
-	if (strcmp(dst, "-") == 0)
+	/*
+	 * --verify: refused before a destination is made or written.
+	 * Standard output is written as inherited, never read back.
+	 */
+	if (engine_can_verify(w.engine, &si, NULL) == -1)
+		rc = -1;
+	else if (strcmp(dst, "-") == 0 && w.o->verify) {
+		diag(0, "cannot verify %s: standard output is not read back",
+		    quote(dst));
+		rc = -1;
+	} else if (strcmp(dst, "-") == 0)
 		rc = to_stdout(&w, &si, src, dst);
 	else
 		rc = to_file(&w, &si, dst);

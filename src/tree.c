@@ -97,6 +97,9 @@ copy_regular(struct copier *c, const struct loc *s, const struct stat *sst,
 		rc = dest_prepare(dt, c, &si, sst->st_mode & 0777, s->path);
 		if (rc == 0 && !c->o->attr_only)
 			rc = engine_copy(c->engine, &si, &dt->fi, &moved);
+		/* Before --atomic publishes: a bad copy never replaces. */
+		if (rc == 0 && !c->o->attr_only)
+			rc = engine_verify(c->engine, &si, &dt->fi);
 		if (rc == 0)
 			rc = file_attributes(c, s, &si, sst, dt);
 		rc = dest_finish(dt, c, rc, moved);

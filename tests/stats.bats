@@ -65,14 +65,14 @@ jqr() { jq -r "$1" stats.json; }
 	printf '%s\n' "$output" > stats.json
 	jq -e . stats.json >/dev/null
 	assert_equal "$(jq -r 'keys_unsorted | join(" ")' stats.json)" \
-	    "version files pairs bytes bytes_dropped bytes_skipped compare_calls seconds bytes_per_second user_seconds system_seconds voluntary_context_switches involuntary_context_switches minor_page_faults major_page_faults max_rss_bytes source_checked_bytes source_cached_bytes sources_unknown exit_status signal methods fallbacks"
-	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .bytes_skipped, .compare_calls, .exit_status, .signal')" \
-	    "$(printf '3\n1\n1\n100000\n0\n0\n0\n0\nnull')"
+	    "version files pairs bytes bytes_dropped bytes_skipped bytes_verified compare_calls seconds verify_seconds bytes_per_second user_seconds system_seconds voluntary_context_switches involuntary_context_switches minor_page_faults major_page_faults max_rss_bytes source_checked_bytes source_cached_bytes sources_unknown exit_status signal methods fallbacks"
+	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .bytes_skipped, .bytes_verified, .compare_calls, .exit_status, .signal')" \
+	    "$(printf '3\n1\n1\n100000\n0\n0\n0\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
 	    "pairs bytes calls attempts"
 	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
 	for k in version files pairs bytes bytes_dropped bytes_skipped \
-	    compare_calls seconds bytes_per_second \
+	    bytes_verified compare_calls seconds verify_seconds bytes_per_second \
 	    user_seconds system_seconds voluntary_context_switches \
 	    involuntary_context_switches minor_page_faults major_page_faults \
 	    max_rss_bytes source_checked_bytes source_cached_bytes \

@@ -1,0 +1,157 @@
+/*
+ * verify: --verify.  Once a file is copied, the destination is written
+ * out (fdatasync) and the pages of both files dropped, as --nocache
+ * drops them (POSIX_FADV_DONTNEED drops only clean pages, hence the
+ * write-out first), so that the bytes read back come from the disk and
+ * not from the pages the copy just filled: a write the disk lost, or a
+ * source changed while it was copied, shows.  On a tmpfs the pages are
+ * the file and stay: there the check compares memory with memory.
+ * The calls are not counted as a method's in --stats.
+ */
+#include "config.h"
+
+#include <sys/ioctl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "trace.h"
+#include "verify.h"
+
+/* Only what can be read at an offset, again, can be read back. */
+static bool
+rereadable(const struct fdinfo *fi)
+{
+	return fi->kind == FD_REGULAR || fi->kind == FD_BLOCKDEV;
+}
+
+/*
+ * Whether the pair can be verified, asked before any data moves; dst is
+ * NULL where only the source is known yet.  Returns 0, or -1 after the
+ * message.
+ */
+int
+verify_can(const struct fdinfo *src, const struct fdinfo *dst)
+{
+	if (!rereadable(src)) {
+		diag(0, "cannot verify %s: a %s cannot be read again",
+		    quote(src->name), fdkind_name(src->kind));
+		return -1;
+	}
+	if (dst != NULL && !rereadable(dst)) {
+		diag(0, "cannot verify %s: a %s cannot be read back",
+		    quote(dst->name), fdkind_name(dst->kind));
+		return -1;
+	}
+	if (dst != NULL && dst->access == O_WRONLY) {
+		diag(0, "cannot verify %s: it is open for writing only",
+		    quote(dst->name));
+		return -1;
+	}
+	return 0;
+}
+
+/* Up to len bytes at off, fewer only at the end of the file. */
+static ssize_t
+read_at(const struct fdinfo *fi, char *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		n = pread(fi->fd, buf + got, len - got, off + (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			diag(errno, "error reading %s", quote(fi->name));
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static off_t
+first_difference(const char *a, const char *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && a[i] == b[i]; i++)
+		continue;
+	return (off_t)i;
+}
+
+/*
+ * Compare src, from where the copy started, with dst, from where it
+ * wrote, to the end of both; a block device as dst goes on past the
+ * copy, which is compared up to the source's end only.  buf holds
+ * 2 * VERIFY_CHUNK bytes.  *verified: the bytes found equal.  Returns 0,
+ * or -1 after the message.
+ */
+int
+verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
+    off_t *verified)
+{
+	char *d = buf + VERIFY_CHUNK;
+	bool whole = dst->kind == FD_REGULAR;
+	ssize_t ns, nd;
+	off_t at;
+
+	*verified = 0;
+	if (fdatasync(dst->fd) == -1) {
+		diag(errno, "error writing %s", quote(dst->name));
+		return -1;
+	}
+	/* Advice only: a refusal leaves the pages where they are. */
+	(void)posix_fadvise(src->fd, 0, 0, POSIX_FADV_DONTNEED);
+	(void)posix_fadvise(dst->fd, 0, 0, POSIX_FADV_DONTNEED);
+	for (at = 0;; at += ns) {
+		if ((ns = read_at(src, buf, VERIFY_CHUNK, src->offset + at)) ==
+		    -1 || (nd = read_at(dst, d, whole ? VERIFY_CHUNK :
+		    (size_t)ns, dst->offset + at)) == -1)
+			return -1;
+		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)
+			break;
+		*verified += ns;
+		if (ns == 0)
+			return 0;
+	}
+	diag(0, "verification failed: %s differs from %s at byte %jd",
+	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(at +
+	    first_difference(buf, d, (size_t)(ns < nd ? ns : nd))));
+	return -1;
+}
+
+/*
+ * --trace: a destination that shares its extents with the source (a
+ * clone) reads back the source's own blocks, so that the check cannot
+ * fail; it is still made, as it costs little.
+ */
+void
+verify_trace_shared(const struct fdinfo *src, const struct fdinfo *dst)
+{
+	struct {
+		struct fiemap		fm;
+		struct fiemap_extent	fe;
+	} m;
+
+	memset(&m, 0, sizeof(m));
+	m.fm.fm_length = FIEMAP_MAX_OFFSET;
+	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	m.fm.fm_extent_count = 1;
+	if (ioctl(dst->fd, FS_IOC_FIEMAP, &m.fm) == 0 &&
+	    m.fm.fm_mapped_extents == 1 &&
+	    (m.fe.fe_flags & FIEMAP_EXTENT_SHARED))
+		trace("verify: %s shares its extents with the source %s",
+		    quote_n(0, dst->name), quote_n(1, src->name));
+	else
+		trace("verify: %s against %s, read back from the disk",
+		    quote_n(0, dst->name), quote_n(1, src->name));
+}
