@@ -231,14 +231,17 @@ fx_sgid_dirs() {
 }
 
 @test "-rp into a set-group-ID directory: new directories keep the bit" {
+	need_root_for "chgrp to another group"
 	diffcase sgid_dirs -- -rp src sg
 }
 
 @test "-rp onto an existing sticky directory keeps its sticky bit" {
+	need_root_for "chgrp to another group"
 	diffcase sgid_dirs -- -rp src/. dd
 }
 
 @test "-a into a set-group-ID directory under a default ACL" {
+	need_root_for "chgrp to another group"
 	fx_sgid() { fx_inherit; mkdir P/sg; chgrp 100 P/sg; chmod 2775 P/sg; }
 	diffcase sgid -- -a src P/sg
 }

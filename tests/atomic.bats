@@ -660,6 +660,7 @@ unsynced_dirs() {
 }
 
 @test "atomic: -b that fails puts nothing in the way: the destination and its backup as before" {
+	need_root_for "setpriv to another user"
 	mkdata f 1000
 	chmod 000 f
 	printf 'orig\n' > g

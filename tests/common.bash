@@ -72,6 +72,9 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root (loop mounts)"
 }
 
+# need_root_for WHAT: skip, saying why, unless root.
+need_root_for() { [ "$(id -u)" -eq 0 ] || skip "needs root to $1"; }
+
 # shared_tmpdir NAME: make SHARED_DIR=$BATS_TEST_TMPDIR/NAME (mode 0755),
 # a directory uid 65534 can reach, for tests that run zcp as another user.
 # bats makes its own directories private: each one from BATS_TEST_TMPDIR

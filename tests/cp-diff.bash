@@ -90,8 +90,6 @@ nobody_owns() { chown -h 65534:65534 "$@"; }
 
 # is_root: the harness runs as root (mknod, chown, mount).
 is_root() { [ "$(id -u)" -eq 0 ]; }
-# need_root_for WHAT: skip, saying why, unless root.
-need_root_for() { is_root || skip "needs root to $1"; }
 
 # xattrs: setfattr/getfattr from the attr package, else python3.
 xattr_set() {	# xattr_set PATH NAME VALUE
