@@ -203,6 +203,13 @@ entry_dir(const struct loc *l, struct stat *st, int flags)
 	return rc;
 }
 
+/* One file: the same device and inode. */
+bool
+same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /*
  * gnulib's same_nameat (where names are never cut short): the two names
  * are one directory entry, the same last component in the same
@@ -219,13 +226,7 @@ same_entry(const struct loc *a, const struct loc *b)
 	return xl == yl && memcmp(x, y, xl) == 0 &&
 	    entry_dir(a, &sa, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    entry_dir(b, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
-static bool
-same_inode(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+	    same_inode(&sa, &sb);
 }
 
 /*

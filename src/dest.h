@@ -56,6 +56,7 @@ int		 dest_resume(struct copier *, struct fdinfo *, struct fdinfo *,
 int		 dest_finish(struct dest *, struct copier *, int, off_t);
 int		 entry_dir(const struct loc *, struct stat *, int);
 bool		 same_entry(const struct loc *, const struct loc *);
+bool		 same_inode(const struct stat *, const struct stat *);
 char		*backup_path(const struct loc *, const char *);
 
 #endif

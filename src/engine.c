@@ -127,7 +127,8 @@ struct engine {
 	struct throttle		 throttle;	/* --bwlimit */
 	struct nocache		 nocache;	/* --nocache */
 	bool			 no_cachestat;	/* residency: the kernel lacks it */
-	char			*vbuf;		/* --verify's two chunks */
+	char			*cmpbuf;	/* --resume's and --verify's two
+						 * chunks, 2 * COMPARE_CHUNK */
 	struct watcher		 relay;		/* hears of each call's bytes */
 	/* For a snapshot (SIGUSR1): the pair and the attempt under way. */
 	struct timespec		 start;
@@ -191,24 +192,31 @@ fs_size_unreliable(long magic)
 	}
 }
 
+/* Seconds since *from, on the monotonic clock (the vDSO's: no call). */
+static double
+seconds_since(const struct timespec *from)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - from->tv_sec) +
+	    (double)(now.tv_nsec - from->tv_nsec) / 1e9;
+}
+
 /* The stats so far, on stderr, when SIGUSR1 asked for them. */
 static void
 snapshot(struct engine *e)
 {
-	struct timespec now;
 	unsigned long calls = e->attempt != NULL ? e->attempt->calls : 0;
 	int m;
 
 	if (!sig_snapshot())
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (m = 0; m < M_NMETHODS; m++)
 		calls += e->stats.method[m].calls;
 	diag_line();
 	stats_snapshot(stderr, e->stats.bytes + e->inflight,
-	    (double)(now.tv_sec - e->start.tv_sec) +
-	    (double)(now.tv_nsec - e->start.tv_nsec) / 1e9,
-	    e->attempt != NULL ? e->running : M_END, calls);
+	    seconds_since(&e->start), e->attempt != NULL ? e->running : M_END, calls);
 }
 
 /*
@@ -270,7 +278,7 @@ engine_free(struct engine *e)
 		(void)close(e->scratch.pipefd[1]);
 	}
 	free(e->scratch.buf);
-	free(e->vbuf);
+	free(e->cmpbuf);
 	remembered_free(e->remembered);
 	free(e);
 }
@@ -783,15 +791,24 @@ trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
 	    r->err != 0 ? strerror(r->err) : "");
 }
 
+/* The buffer --resume and --verify compare in, made once; or NULL. */
+static char *
+compare_buffer(struct engine *e)
+{
+	if (e->cmpbuf == NULL)
+		e->cmpbuf = malloc(2 * COMPARE_CHUNK);
+	return e->cmpbuf;
+}
+
 /*
  * What --resume finds at dst (r->how), which must hold no more than src.
  * Returns 0, or -1 with errno when src cannot be read or zcp is to stop.
  */
 static int
-resume_how(const struct fdinfo *src, const struct fdinfo *dst,
-    struct resume *r, unsigned long *calls)
+resume_how(struct engine *e, const struct fdinfo *src,
+    const struct fdinfo *dst, struct resume *r, unsigned long *calls)
 {
-	enum resume_side side;
+	enum resume_side side = RESUME_DST;	/* no buffer: ENOMEM */
 	bool same;
 
 	if (src->kind != FD_REGULAR || dst->kind != FD_REGULAR || dst->append)
@@ -800,7 +817,8 @@ resume_how(const struct fdinfo *src, const struct fdinfo *dst,
 		r->how = RESUME_EMPTY;
 	else if (r->have > src->st.st_size - src->offset)
 		r->how = RESUME_LONGER;
-	else if (resume_same(src, dst, r->have, &same, calls, &side) == 0)
+	else if (compare_buffer(e) != NULL && resume_same(src, dst, r->have,
+	    e->cmpbuf, &same, calls, &side) == 0)
 		r->how = same ? RESUME_REST : RESUME_DIFFERS;
 	else if (side == RESUME_SRC || errno == EINTR)
 		return -1;	/* EINTR: a stop request, before any change */
@@ -826,7 +844,7 @@ engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	int rc, err;
 
 	*r = (struct resume){ .have = dst->st.st_size - dst->offset };
-	rc = resume_how(src, dst, r, &calls);
+	rc = resume_how(e, src, dst, r, &calls);
 	err = errno;
 	e->stats.compare_calls += calls;
 	if (rc == -1) {
@@ -868,24 +886,22 @@ int
 engine_verify(struct engine *e, const struct fdinfo *src,
     const struct fdinfo *dst)
 {
-	struct timespec t0, t1;
+	struct timespec t0;
 	off_t verified;
 	int rc;
 
 	if (!e->conf.verify)
 		return 0;
-	if (e->vbuf == NULL && (e->vbuf = malloc(2 * VERIFY_CHUNK)) == NULL) {
+	if (compare_buffer(e) == NULL) {
 		diag(errno, "cannot verify %s", quote(dst->name));
 		return -1;
 	}
 	if (e->conf.trace)
 		verify_trace_shared(src, dst);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = verify_pair(src, dst, e->vbuf, &verified);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rc = verify_pair(src, dst, e->cmpbuf, &verified);
 	e->stats.verified += verified;
-	e->stats.verify_seconds += (double)(t1.tv_sec - t0.tv_sec) +
-	    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	e->stats.verify_seconds += seconds_since(&t0);
 	return rc;
 }
 

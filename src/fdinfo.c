@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fdinfo.h"
+#include "sig.h"
 
 static enum fdkind
 kind_of(mode_t mode)
@@ -114,4 +115,32 @@ bool
 fdinfo_same_file(const struct fdinfo *a, const struct fdinfo *b)
 {
 	return a->st.st_dev == b->st.st_dev && a->st.st_ino == b->st.st_ino;
+}
+
+/*
+ * len bytes of fi at off, fewer only at its end, with pread (fi's offset
+ * stays); *calls, unless calls is NULL, counts the calls.  EINTR is
+ * retried unless a stop was asked for (sig.h).  Returns the bytes read,
+ * or -1 with errno set.
+ */
+ssize_t
+fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
+    unsigned long *calls)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len) {
+		if (calls != NULL)
+			(*calls)++;
+		n = pread(fi->fd, buf + got, len - got, off + (off_t)got);
+		if (n == -1 && errno == EINTR && sig_pending() == 0)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
 }

@@ -40,4 +40,10 @@ const char	*fdkind_name(enum fdkind);
 dev_t		 fdinfo_devkey(const struct fdinfo *);
 bool		 fdinfo_same_file(const struct fdinfo *, const struct fdinfo *);
 
+/* What --resume and --verify read at a time, from each of two files. */
+#define COMPARE_CHUNK	((size_t)1 << 20)
+
+ssize_t		 fdinfo_pread(const struct fdinfo *, char *, size_t, off_t,
+		    unsigned long *);
+
 #endif

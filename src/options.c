@@ -617,7 +617,7 @@ preserve(struct options *o, struct pstate *ps, const char *list, bool on,
 
 	if (copy == NULL)
 		return OPT_FAIL;
-	for (item = copy; item != NULL && rc == OPT_OK; item = next) {
+	for (item = copy; item != NULL; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
 		if (argmatch(item, opt, preserve_choices, &i) == -1) {
@@ -703,9 +703,8 @@ set_verify(struct options *o, struct pstate *ps, const char *arg)
 static enum optrc
 set_p(struct options *o, struct pstate *ps, const char *arg)
 {
-	(void)ps, (void)arg;
-	o->cp.keep_mode = o->cp.keep_owner = o->cp.keep_times = true;
-	return OPT_OK;
+	(void)arg;
+	return set_preserve(o, ps, NULL);
 }
 
 /* -b, --backup[=CONTROL]: CONTROL is read once all options are in. */

@@ -17,6 +17,6 @@ enum resume_side {
 };
 
 int	 resume_same(const struct fdinfo *, const struct fdinfo *, off_t,
-	    bool *, unsigned long *, enum resume_side *);
+	    char *, bool *, unsigned long *, enum resume_side *);
 
 #endif

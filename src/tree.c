@@ -45,7 +45,7 @@ open_source(const struct copier *c, const struct loc *s, const struct stat *sst,
 		close(sfd);
 		return -1;
 	}
-	if (si->st.st_dev != sst->st_dev || si->st.st_ino != sst->st_ino) {
+	if (!same_inode(&si->st, sst)) {
 		diag(0, "skipping file %s, as it was replaced while being"
 		    " copied", quote(s->path));
 		close(sfd);

@@ -60,22 +60,11 @@ verify_can(const struct fdinfo *src, const struct fdinfo *dst)
 static ssize_t
 read_at(const struct fdinfo *fi, char *buf, size_t len, off_t off)
 {
-	size_t got = 0;
-	ssize_t n;
+	ssize_t n = fdinfo_pread(fi, buf, len, off, NULL);
 
-	while (got < len) {
-		n = pread(fi->fd, buf + got, len - got, off + (off_t)got);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			diag(errno, "error reading %s", quote(fi->name));
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
+	if (n == -1)
+		diag(errno, "error reading %s", quote(fi->name));
+	return n;
 }
 
 static off_t
@@ -92,14 +81,14 @@ first_difference(const char *a, const char *b, size_t n)
  * Compare src, from where the copy started, with dst, from where it
  * wrote, to the end of both; a block device as dst goes on past the
  * copy, which is compared up to the source's end only.  buf holds
- * 2 * VERIFY_CHUNK bytes.  *verified: the bytes found equal.  Returns 0,
+ * 2 * COMPARE_CHUNK bytes.  *verified: the bytes found equal.  Returns 0,
  * or -1 after the message.
  */
 int
 verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
     off_t *verified)
 {
-	char *d = buf + VERIFY_CHUNK;
+	char *d = buf + COMPARE_CHUNK;
 	bool whole = dst->kind == FD_REGULAR;
 	ssize_t ns, nd;
 	off_t at;
@@ -113,8 +102,8 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 	(void)posix_fadvise(src->fd, 0, 0, POSIX_FADV_DONTNEED);
 	(void)posix_fadvise(dst->fd, 0, 0, POSIX_FADV_DONTNEED);
 	for (at = 0;; at += ns) {
-		if ((ns = read_at(src, buf, VERIFY_CHUNK, src->offset + at)) ==
-		    -1 || (nd = read_at(dst, d, whole ? VERIFY_CHUNK :
+		if ((ns = read_at(src, buf, COMPARE_CHUNK, src->offset + at)) ==
+		    -1 || (nd = read_at(dst, d, whole ? COMPARE_CHUNK :
 		    (size_t)ns, dst->offset + at)) == -1)
 			return -1;
 		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)

@@ -11,8 +11,6 @@
 #include "fdinfo.h"
 
 /* Bytes each pread asks for: two buffers of it are all the memory used. */
-#define VERIFY_CHUNK	((size_t)1 << 20)
-
 int	 verify_can(const struct fdinfo *, const struct fdinfo *);
 int	 verify_pair(const struct fdinfo *, const struct fdinfo *, char *,
 	    off_t *);
