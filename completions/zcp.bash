@@ -36,6 +36,10 @@ _zcp()
 		COMPREPLY=($(compgen -W '64k 256k 1M' -- "$cur"))
 		return
 		;;
+	--jobs | -j)
+		COMPREPLY=($(compgen -W 'auto 1 2 4 8' -- "$cur"))
+		return
+		;;
 	--bwlimit)
 		return
 		;;
@@ -64,7 +68,7 @@ _zcp()
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-a --archive --atomic --attributes-only --backup
 		    --backup= -b --bwlimit= --copy-contents -d -f --force -i --interactive -H
-		    --keep-directory-symlink -l --link -L --dereference --method=
+		    -j --jobs= --keep-directory-symlink -l --link -L --dereference --method=
 		    --nocache -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r
 		    --recursive --reflink --reflink= --remove-destination --resume

@@ -10,6 +10,7 @@ complete -c zcp -l copy-contents -d 'Copy contents of special files when recursi
 complete -c zcp -s d -d 'Same as --no-dereference --preserve=links'
 complete -c zcp -s f -l force -d 'Remove a destination that cannot be opened and retry'
 complete -c zcp -s i -l interactive -d 'Prompt before overwrite'
+complete -c zcp -s j -l jobs -x -a 'auto 1 2 4 8' -d 'Copy N files at a time'
 complete -c zcp -s H -d 'Follow command-line symbolic links'
 complete -c zcp -l keep-directory-symlink -d 'Copy into existing symlinks to directories'
 complete -c zcp -s l -l link -d 'Hard link files instead of copying'

@@ -39,6 +39,9 @@ replaces_none(enum update u)
 	return u == UPDATE_NONE || u == UPDATE_NONE_FAIL;
 }
 
+/* -j's largest N: more threads than this only wait on each other. */
+#define JOBS_MAX	256
+
 enum backup {
 	BACKUP_NONE,
 	BACKUP_SIMPLE,
@@ -47,6 +50,7 @@ enum backup {
 };
 
 struct cpopts {
+	unsigned	 jobs;		/* -j: files at a time, 0: auto */
 	bool		 atomic;	/* publish each file whole: atomic.c */
 	bool		 sync;		/* fsync files and their directories */
 	bool		 resume;	/* keep a destination's bytes that are

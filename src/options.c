@@ -93,6 +93,8 @@ static enum optrc	 set_target(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_context(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_jobs(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 set_interactive(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_update(struct options *, struct pstate *,
@@ -181,6 +183,10 @@ static const struct optdef optdefs[] = {
 	{ NULL, "H", no_argument, NULL,
 	  "follow command-line symbolic links in SOURCE",
 	  VALUE(cp.deref, DEREF_COMMAND_LINE) },
+	{ "jobs", "j", required_argument, "=N",
+	  "copy N files at a time (auto: one per CPU this\n"
+	  "  process may use, the default; 1: one by one)",
+	  CALL(set_jobs) },
 	{ "keep-directory-symlink", NULL, no_argument, NULL,
 	  "with -r, copy into an existing symlink to a\n"
 	  "  directory instead of refusing to replace it",
@@ -723,6 +729,25 @@ set_suffix(struct options *o, struct pstate *ps, const char *arg)
 {
 	ps->make_backups = true;
 	o->cp.suffix = arg;
+	return OPT_OK;
+}
+
+/* -j N, --jobs=N: 1 to JOBS_MAX, or auto (0: decided at the start). */
+static enum optrc
+set_jobs(struct options *o, struct pstate *ps, const char *arg)
+{
+	const char *err = NULL;
+
+	(void)ps;
+	if (strcmp(arg, "auto") == 0) {
+		o->cp.jobs = 0;
+		return OPT_OK;
+	}
+	o->cp.jobs = (unsigned)strtonum(arg, 1, JOBS_MAX, &err);
+	if (err != NULL) {
+		diag(0, "invalid number of jobs: %s", quote(arg));
+		return OPT_FAIL;
+	}
 	return OPT_OK;
 }
 
