@@ -14,6 +14,7 @@
 
 #include "cp.h"
 #include "diag.h"
+#include "pool.h"
 #include "sig.h"
 
 /* fresh: dst's directory was made just now (--parents), as in cp. */
@@ -22,13 +23,17 @@ copy_top(struct copier *c, const char *src, const char *dst, bool fresh)
 {
 	struct loc s = LOC_CWD(src), d = LOC_CWD(dst);
 	struct copier w = *c;
+	int rc;
 
 	d.fresh = fresh;
 	w.top_src = src;
 	w.top_dst = dst;
 	w.top_dev = 0;
 	w.made_dir = false;
-	return copy_entry(&w, &s, &d, true);
+	rc = copy_entry(&w, &s, &d, true);
+	/* Its files done and its lines printed before the next source's. */
+	pool_drain(c->pool);
+	return rc;
 }
 
 /* How many slashes end name (but its first character). */

@@ -121,6 +121,7 @@ struct copier {
 	const struct cpopts	*o;
 	struct engine		*engine;
 	struct seen		*seen;
+	struct pool		*pool;		/* -j's workers, or NULL */
 	mode_t			 umask;
 	bool			 root;
 	uid_t			 euid;

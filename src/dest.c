@@ -51,14 +51,14 @@ void
 removed(const struct loc *d)
 {
 	diag_line();
-	printf("removed %s\n", quote(d->path));
+	fprintf(out_to(stdout), "removed %s\n", quote(d->path));
 }
 
 /* Where -v's lines go: standard output, unless that is the data. */
 static FILE *
 verbose_out(const struct copier *c)
 {
-	return strcmp(c->top_dst, "-") == 0 ? stderr : stdout;
+	return out_to(strcmp(c->top_dst, "-") == 0 ? stderr : stdout);
 }
 
 void

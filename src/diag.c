@@ -286,6 +286,77 @@ quote_arg(const char *s)
 static void	(*before_line)(void *);
 static void	*before_arg;
 
+/*
+ * The lines of one thread held back (-j): a worker's lines of a file,
+ * and the walk's between the files it handed out, are printed in the
+ * walk's order when all before them are (pool.c).  While one is held,
+ * out_to gives the stream to write to in place of stdout or stderr.
+ */
+static _Thread_local struct held *holding;
+
+struct held *
+out_hold(struct held *h)
+{
+	struct held *was = holding;
+
+	holding = h;
+	return was;
+}
+
+/* Where a line for real (stdout or stderr) goes. */
+FILE *
+out_to(FILE *real)
+{
+	struct held *h = holding;
+	struct span *sp;
+	bool err = real == stderr;
+
+	if (h == NULL)
+		return real;
+	if (h->mem == NULL &&
+	    (h->mem = open_memstream(&h->buf, &h->len)) == NULL)
+		return real;
+	if (h->nspans == 0 || h->spans[h->nspans - 1].err != err) {
+		fflush(h->mem);
+		if (h->nspans > 0)
+			h->spans[h->nspans - 1].end = h->len;
+		if (h->nspans == h->cap) {
+			h->cap = h->cap ? 2 * h->cap : 4;
+			if ((sp = reallocarray(h->spans, h->cap,
+			    sizeof(*sp))) == NULL)
+				abort();
+			h->spans = sp;
+		}
+		h->spans[h->nspans++] = (struct span){ 0, err };
+	}
+	return h->mem;
+}
+
+/* Print what h holds, in the order it was written, and empty it. */
+void
+out_release(struct held *h)
+{
+	size_t i, from = 0;
+	FILE *f;
+
+	if (h->mem == NULL)
+		return;
+	fclose(h->mem);
+	h->spans[h->nspans - 1].end = h->len;
+	if (h->len > 0 && before_line != NULL)
+		before_line(before_arg);
+	for (i = 0; i < h->nspans; i++) {
+		f = h->spans[i].err ? stderr : stdout;
+		if (h->spans[i].err)
+			fflush(stdout);
+		fwrite(h->buf + from, 1, h->spans[i].end - from, f);
+		from = h->spans[i].end;
+	}
+	free(h->buf);
+	free(h->spans);
+	*h = (struct held){ 0 };
+}
+
 void
 diag_before(void (*fn)(void *), void *arg)
 {
@@ -296,7 +367,8 @@ diag_before(void (*fn)(void *), void *arg)
 void
 diag_line(void)
 {
-	if (before_line != NULL)
+	/* Held lines clear the meter when they are printed. */
+	if (before_line != NULL && holding == NULL)
 		before_line(before_arg);
 }
 
@@ -304,19 +376,22 @@ void
 diag(int err, const char *fmt, ...)
 {
 	va_list ap;
+	FILE *out;
 
 	/* A stop request (sig.h) is not an error to report. */
 	if (sig_explains(err))
 		return;
 	diag_line();
-	fflush(stdout);
-	fputs("zcp: ", stderr);
+	out = out_to(stderr);
+	if (out == stderr)
+		fflush(stdout);
+	fputs("zcp: ", out);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
 	if (err != 0)
-		fprintf(stderr, ": %s", strerror(err));
-	fputc('\n', stderr);
+		fprintf(out, ": %s", strerror(err));
+	fputc('\n', out);
 }
 
 void

@@ -263,7 +263,7 @@ engine_new(const struct engine_conf *conf)
 	e->forced[1] = M_END;
 	if (conf->bwlimit > 0)
 		throttle_init(&e->throttle, conf->bwlimit);
-	e->relay = (struct watcher){ NULL, relay_moved, e, NULL };
+	e->relay = (struct watcher){ NULL, relay_moved, e, NULL, NULL };
 	clock_gettime(CLOCK_MONOTONIC, &e->start);
 	return e;
 }
@@ -281,6 +281,38 @@ engine_free(struct engine *e)
 	free(e->cmpbuf);
 	remembered_free(e->remembered);
 	free(e);
+}
+
+/*
+ * An engine for another thread (-j): the same options, and the same
+ * memory of what the kernel refused, shared; counters of its own, which
+ * engine_absorb adds to e's when the thread is done.
+ */
+struct engine *
+engine_fork(struct engine *e)
+{
+	struct engine *f = engine_new(&e->conf);
+
+	if (f == NULL)
+		return NULL;
+	remembered_free(f->remembered);
+	f->remembered = remembered_share(e->remembered);
+	return f;
+}
+
+/* f's counters into e's, then f is freed. */
+void
+engine_absorb(struct engine *e, struct engine *f)
+{
+	stats_add(&e->stats, &f->stats);
+	engine_free(f);
+}
+
+/* The pairs given to e so far. */
+unsigned long
+engine_pairs(const struct engine *e)
+{
+	return e->stats.pairs;
 }
 
 const struct stats *
@@ -766,6 +798,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	if (e->conf.nocache)
 		rc = nocache_end(e, &x, rc);
 	stats_pair(&e->stats, e->pair.used);
+	if (e->conf.watch != NULL && e->conf.watch->pair_end != NULL)
+		e->conf.watch->pair_end(e->conf.watch->arg);
 	return rc;
 }
 

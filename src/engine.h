@@ -89,6 +89,8 @@ struct engine;
 
 struct engine	*engine_new(const struct engine_conf *);
 void		 engine_free(struct engine *);
+struct engine	*engine_fork(struct engine *);
+void		 engine_absorb(struct engine *, struct engine *);
 int		 engine_check(struct engine *, const struct fdinfo *,
 		    const struct fdinfo *);
 int		 engine_copy(struct engine *, struct fdinfo *, struct fdinfo *,
@@ -101,6 +103,7 @@ int		 engine_verify(struct engine *, const struct fdinfo *,
 		    const struct fdinfo *);
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
+unsigned long	 engine_pairs(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);
 
 #endif

@@ -60,6 +60,7 @@ struct watcher {
 	void		 (*moved)(void *, enum method_id, off_t);
 	void		*arg;
 	void		 (*present)(void *, off_t);
+	void		 (*pair_end)(void *);	/* the pair is done */
 };
 
 struct xfer {

@@ -113,7 +113,7 @@ make_parent(struct copier *c, const char *src, const char *dir,
 	}
 	if (o->verbose) {
 		diag_line();
-		printf("%s -> %s\n", src, dir);
+		fprintf(out_to(stdout), "%s -> %s\n", src, dir);
 	}
 	if (lstat(dir, &st) == -1) {
 		diag(errno, "failed to get attributes of %s", quote(dir));

@@ -7,6 +7,7 @@
 
 #include <sys/vfs.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,7 +34,13 @@ struct fsmagic {
 RB_HEAD(refusals, refusal);
 RB_HEAD(fsmagics, fsmagic);
 
+/*
+ * Shared by the engines of every worker (-j): each call below holds the
+ * lock for what it reads and writes, and the last engine frees it.
+ */
 struct remembered {
+	pthread_mutex_t	 lock;
+	unsigned	 refs;
 	struct refusals	 refusals;
 	struct fsmagics	 fsmagics;
 	unsigned	 disabled;	/* methods the kernel lacks (ENOSYS) */
@@ -72,9 +79,21 @@ remembered_new(void)
 	struct remembered *p = calloc(1, sizeof(*p));
 
 	if (p != NULL) {
+		pthread_mutex_init(&p->lock, NULL);
+		p->refs = 1;
 		RB_INIT(&p->refusals);
 		RB_INIT(&p->fsmagics);
 	}
+	return p;
+}
+
+/* One more engine shares p. */
+struct remembered *
+remembered_share(struct remembered *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->refs++;
+	pthread_mutex_unlock(&p->lock);
 	return p;
 }
 
@@ -83,8 +102,14 @@ remembered_free(struct remembered *p)
 {
 	struct refusal *r, *rn;
 	struct fsmagic *f, *fn;
+	bool last;
 
 	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	last = --p->refs == 0;
+	pthread_mutex_unlock(&p->lock);
+	if (!last)
 		return;
 	RB_FOREACH_SAFE(r, refusals, &p->refusals, rn) {
 		RB_REMOVE(refusals, &p->refusals, r);
@@ -94,6 +119,7 @@ remembered_free(struct remembered *p)
 		RB_REMOVE(fsmagics, &p->fsmagics, f);
 		free(f);
 	}
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
 
@@ -119,15 +145,19 @@ remembered_refusal(struct remembered *p, enum method_id m, const struct fdinfo *
     const struct fdinfo *d, const char **call)
 {
 	struct refusal k, *r;
+	int err = 0;
 
 	*call = NULL;
-	if (p->disabled & (1u << m))
-		return ENOSYS;
 	key(&k, m, s, d);
-	if ((r = RB_FIND(refusals, &p->refusals, &k)) == NULL)
-		return 0;
-	*call = r->call;
-	return r->err;
+	pthread_mutex_lock(&p->lock);
+	if (p->disabled & (1u << m))
+		err = ENOSYS;
+	else if ((r = RB_FIND(refusals, &p->refusals, &k)) != NULL) {
+		*call = r->call;
+		err = r->err;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return err;
 }
 
 /*
@@ -155,7 +185,9 @@ remember_refusal(struct remembered *p, enum method_id m, const struct fdinfo *s,
 	struct refusal *r;
 
 	if (err == ENOSYS) {
+		pthread_mutex_lock(&p->lock);
 		p->disabled |= 1u << m;
+		pthread_mutex_unlock(&p->lock);
 		return true;
 	}
 	if (!pair_refusal(err))
@@ -165,8 +197,10 @@ remember_refusal(struct remembered *p, enum method_id m, const struct fdinfo *s,
 	key(r, m, s, d);
 	r->err = err;
 	r->call = call;
+	pthread_mutex_lock(&p->lock);
 	if (RB_INSERT(refusals, &p->refusals, r) != NULL)
 		free(r);
+	pthread_mutex_unlock(&p->lock);
 	return true;
 }
 
@@ -176,15 +210,21 @@ remembered_fsmagic(struct remembered *p, const struct fdinfo *fi)
 {
 	struct fsmagic k = { .dev = fi->st.st_dev }, *f;
 	struct statfs sfs;
+	long magic = 0;
 
+	pthread_mutex_lock(&p->lock);
 	if ((f = RB_FIND(fsmagics, &p->fsmagics, &k)) != NULL)
-		return f->magic;
-	if (fstatfs(fi->fd, &sfs) == -1)
-		return 0;
+		magic = f->magic;
+	pthread_mutex_unlock(&p->lock);
+	if (f != NULL || fstatfs(fi->fd, &sfs) == -1)
+		return magic;
 	if ((f = malloc(sizeof(*f))) != NULL) {
 		f->dev = fi->st.st_dev;
 		f->magic = (long)sfs.f_type;
-		RB_INSERT(fsmagics, &p->fsmagics, f);
+		pthread_mutex_lock(&p->lock);
+		if (RB_INSERT(fsmagics, &p->fsmagics, f) != NULL)
+			free(f);
+		pthread_mutex_unlock(&p->lock);
 	}
 	return (long)sfs.f_type;
 }

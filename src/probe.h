@@ -14,6 +14,7 @@
 struct remembered;
 
 struct remembered	*remembered_new(void);
+struct remembered	*remembered_share(struct remembered *);
 void		 remembered_free(struct remembered *);
 int		 remembered_refusal(struct remembered *, enum method_id,
 		    const struct fdinfo *, const struct fdinfo *,

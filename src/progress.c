@@ -10,6 +10,7 @@
 
 #include <sys/ioctl.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +33,10 @@ struct sample {
 	off_t		 done;
 };
 
+/* Heard from every worker of -j: lock guards all that follows it. */
 struct progress {
 	struct watcher	 watch;
+	pthread_mutex_t	 lock;
 	int		 fd;
 	bool		 tty;
 	int		 width;		/* of the terminal; 0: unknown */
@@ -41,6 +44,7 @@ struct progress {
 	off_t		 total;		/* -1: unknown */
 	unsigned long	 files;		/* 0: unknown */
 	unsigned long	 file;		/* pairs begun */
+	unsigned	 inflight;	/* begun and not done: -j's workers */
 	uint64_t	 limit;		/* --bwlimit, 0: none */
 	off_t		 done;
 	enum method_id	 method;
@@ -143,6 +147,9 @@ format(const struct progress *p, double t, char *buf, size_t size)
 	if (p->files > 1 && n >= 0 && (size_t)n < size)
 		n += snprintf(buf + n, size - (size_t)n, "  file %lu/%lu",
 		    p->file, p->files);
+	if (p->inflight > 1 && n >= 0 && (size_t)n < size)
+		n += snprintf(buf + n, size - (size_t)n, ", %u at once",
+		    p->inflight);
 	return n < 0 ? 0 : (size_t)n < size ? n : (int)size - 1;
 }
 
@@ -187,11 +194,13 @@ on_moved(void *arg, enum method_id m, off_t n)
 	struct progress *p = arg;
 	double t = now();
 
+	pthread_mutex_lock(&p->lock);
 	p->done += n;
 	p->method = m;
 	sample(p, t);
 	if (t - p->last_draw >= (p->tty ? TTY_INTERVAL : LOG_INTERVAL))
 		draw(p, t);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* --resume found n bytes in place: they are no longer to copy. */
@@ -200,8 +209,10 @@ on_present(void *arg, off_t n)
 {
 	struct progress *p = arg;
 
+	pthread_mutex_lock(&p->lock);
 	if (p->total > 0)
 		p->total = p->total > n ? p->total - n : 0;
+	pthread_mutex_unlock(&p->lock);
 }
 
 static void
@@ -209,7 +220,21 @@ on_pair(void *arg)
 {
 	struct progress *p = arg;
 
+	pthread_mutex_lock(&p->lock);
 	p->file++;
+	p->inflight++;
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void
+on_pair_end(void *arg)
+{
+	struct progress *p = arg;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->inflight > 0)
+		p->inflight--;
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* Before any other line: the meter off the terminal, until the next tick. */
@@ -218,9 +243,11 @@ take_off(void *arg)
 {
 	struct progress *p = arg;
 
+	pthread_mutex_lock(&p->lock);
 	if (p->drawn)
 		put(p->fd, "\r\033[K", 4);
 	p->drawn = false;
+	pthread_mutex_unlock(&p->lock);
 }
 
 /*
@@ -236,7 +263,9 @@ progress_new(int fd, off_t total, unsigned long files, uint64_t limit)
 
 	if (p == NULL)
 		return NULL;
-	p->watch = (struct watcher){ on_pair, on_moved, p, on_present };
+	p->watch = (struct watcher){ on_pair, on_moved, p, on_present,
+	    on_pair_end };
+	pthread_mutex_init(&p->lock, NULL);
 	p->fd = fd;
 	p->tty = isatty(fd) == 1;
 	if (p->tty && ioctl(fd, TIOCGWINSZ, &ws) == 0)
@@ -265,5 +294,6 @@ progress_end(struct progress *p)
 		return;
 	diag_before(NULL, NULL);
 	take_off(p);
+	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

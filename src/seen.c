@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,7 +41,9 @@ struct inode {
 
 RB_HEAD(inodes, inode);
 
+/* Shared by the walk and the workers of -j: one lock, held by each call. */
 struct seen {
+	pthread_mutex_t	 lock;
 	struct inodes	 all;
 };
 
@@ -73,8 +76,10 @@ seen_new(void)
 {
 	struct seen *s = calloc(1, sizeof(*s));
 
-	if (s != NULL)
+	if (s != NULL) {
+		pthread_mutex_init(&s->lock, NULL);
 		RB_INIT(&s->all);
+	}
 	return s;
 }
 
@@ -90,9 +95,11 @@ seen_free(struct seen *s)
 		free(n->name);
 		free(n);
 	}
+	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
+/* find and add: with s->lock held. */
 static struct inode *
 find(struct seen *s, const struct inode *k)
 {
@@ -150,11 +157,17 @@ seen_source(struct seen *s, const struct stat *st, const char *dst)
 	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
 	    .ino = st->st_ino }, *n;
 
+	const char *name = NULL;
+
+	pthread_mutex_lock(&s->lock);
 	if ((n = find(s, &k)) != NULL)
-		return n->name;
-	k.name = (char *)dst;
-	add(s, &k);
-	return NULL;
+		name = n->name;
+	else {
+		k.name = (char *)dst;
+		add(s, &k);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return name;
 }
 
 /* Where the file st was copied to before, or NULL; notes nothing. */
@@ -164,7 +177,12 @@ seen_copy_of(struct seen *s, const struct stat *st)
 	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
 	    .ino = st->st_ino }, *n;
 
-	return (n = find(s, &k)) != NULL ? n->name : NULL;
+	const char *name;
+
+	pthread_mutex_lock(&s->lock);
+	name = (n = find(s, &k)) != NULL ? n->name : NULL;
+	pthread_mutex_unlock(&s->lock);
+	return name;
 }
 
 /* The copy of st that seen_source noted failed: forget it, as cp does,
@@ -175,11 +193,14 @@ seen_forget(struct seen *s, const struct stat *st)
 	struct inode k = { .set = SET_SOURCE, .dev = st->st_dev,
 	    .ino = st->st_ino }, *n;
 
-	if ((n = find(s, &k)) == NULL)
-		return;
-	RB_REMOVE(inodes, &s->all, n);
-	free(n->name);
-	free(n);
+	pthread_mutex_lock(&s->lock);
+	if ((n = find(s, &k)) != NULL)
+		RB_REMOVE(inodes, &s->all, n);
+	pthread_mutex_unlock(&s->lock);
+	if (n != NULL) {
+		free(n->name);
+		free(n);
+	}
 }
 
 /* A symlink this run made, with several sources, to copy through none. */
@@ -189,7 +210,9 @@ seen_link_made(struct seen *s, const struct stat *st)
 	struct inode k = { .set = SET_MADE_LINK, .dev = st->st_dev,
 	    .ino = st->st_ino };
 
+	pthread_mutex_lock(&s->lock);
 	add(s, &k);
+	pthread_mutex_unlock(&s->lock);
 }
 
 bool
@@ -197,8 +220,12 @@ seen_link_was_made(struct seen *s, const struct stat *st)
 {
 	struct inode k = { .set = SET_MADE_LINK, .dev = st->st_dev,
 	    .ino = st->st_ino };
+	bool found;
 
-	return find(s, &k) != NULL;
+	pthread_mutex_lock(&s->lock);
+	found = find(s, &k) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 /* Whether the command-line source l (st) came before; notes it. */
@@ -208,12 +235,15 @@ seen_top_source(struct seen *s, const struct loc *l, const struct stat *st)
 	char base[NAME_MAX + 1];
 	struct inode k;
 
+	bool found;
+
 	if (top_key(&k, SET_TOP_SOURCE, l, st, base) == -1)
 		return false;
-	if (find(s, &k) != NULL)
-		return true;
-	add(s, &k);
-	return false;
+	pthread_mutex_lock(&s->lock);
+	if (!(found = find(s, &k) != NULL))
+		add(s, &k);
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }
 
 /* The command-line destination l, now st, was made by this run. */
@@ -223,8 +253,11 @@ seen_top_made(struct seen *s, const struct loc *l, const struct stat *st)
 	char base[NAME_MAX + 1];
 	struct inode k;
 
-	if (top_key(&k, SET_TOP_DEST, l, st, base) == 0)
+	if (top_key(&k, SET_TOP_DEST, l, st, base) == 0) {
+		pthread_mutex_lock(&s->lock);
 		add(s, &k);
+		pthread_mutex_unlock(&s->lock);
+	}
 }
 
 bool
@@ -233,6 +266,12 @@ seen_top_was_made(struct seen *s, const struct loc *l, const struct stat *st)
 	char base[NAME_MAX + 1];
 	struct inode k;
 
-	return top_key(&k, SET_TOP_DEST, l, st, base) == 0 &&
-	    find(s, &k) != NULL;
+	bool found;
+
+	if (top_key(&k, SET_TOP_DEST, l, st, base) == -1)
+		return false;
+	pthread_mutex_lock(&s->lock);
+	found = find(s, &k) != NULL;
+	pthread_mutex_unlock(&s->lock);
+	return found;
 }

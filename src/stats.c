@@ -69,6 +69,44 @@ stats_pair(struct stats *s, unsigned used)
 			s->method[i].pairs++;
 }
 
+/*
+ * from's counts added to into's: a worker's (-j) to the run's.  A
+ * fallback keeps its place in into, and from's new ones follow.
+ */
+void
+stats_add(struct stats *into, const struct stats *from)
+{
+	const struct fallback_stats *ff;
+	struct fallback_stats *f;
+	int i;
+
+	into->pairs += from->pairs;
+	into->files += from->files;
+	into->bytes += from->bytes;
+	into->dropped += from->dropped;
+	into->skipped += from->skipped;
+	into->compare_calls += from->compare_calls;
+	into->verified += from->verified;
+	into->verify_seconds += from->verify_seconds;
+	into->cache_checked += from->cache_checked;
+	into->cache_cached += from->cache_cached;
+	into->cache_unknown += from->cache_unknown;
+	for (i = 0; i < M_NMETHODS; i++) {
+		into->method[i].pairs += from->method[i].pairs;
+		into->method[i].bytes += from->method[i].bytes;
+		into->method[i].calls += from->method[i].calls;
+		into->method[i].attempts += from->method[i].attempts;
+	}
+	for (i = 0; i < from->nfallbacks; i++) {
+		ff = &from->fallback[i];
+		if ((f = fallback_entry(into, ff->method, ff->next,
+		    ff->err)) != NULL) {
+			f->count += ff->count;
+			f->remembered += ff->remembered;
+		}
+	}
+}
+
 /* m was not tried because the kernel refused it with err before. */
 void
 stats_remembered(struct stats *s, enum method_id m, enum method_id next,

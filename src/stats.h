@@ -65,6 +65,7 @@ void	 stats_attempt(struct stats *, enum method_id, enum method_id,
 void	 stats_remembered(struct stats *, enum method_id, enum method_id,
 	    int);
 void	 stats_pair(struct stats *, unsigned);
+void	 stats_add(struct stats *, const struct stats *);
 
 enum stats_format {
 	STATS_OFF,

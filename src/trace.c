@@ -18,13 +18,15 @@ void
 trace(const char *fmt, ...)
 {
 	va_list ap;
+	FILE *out;
 
 	diag_line();
-	fputs("zcp: trace: ", stderr);
+	out = out_to(stderr);
+	fputs("zcp: trace: ", out);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfprintf(out, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fputc('\n', out);
 }
 
 void

@@ -20,12 +20,18 @@
 #include "dest.h"
 #include "diag.h"
 #include "fdinfo.h"
+#include "pool.h"
 #include "sig.h"
 
 struct entry {
 	ino_t	 ino;
 	char	*name;
 };
+
+static int	 copy_stated(struct copier *, const struct loc *,
+		    const struct loc *, const struct stat *, bool);
+static int	 stat_source(struct copier *, const struct loc *, bool,
+		    struct stat *);
 
 /* The source, opened and checked to be the file copy_entry saw. */
 static int
@@ -246,13 +252,93 @@ fail:
 	return NULL;
 }
 
+/*
+ * A work item (-j): one entry of a directory, copied by a worker with
+ * a copy of the walk's copier and the worker's engine.  The directory's
+ * descriptors stay open until its batch is done (copy_children).
+ */
+struct item {
+	struct copier	 c;
+	struct loc	 s, d;
+	struct stat	 sst;
+	char		*sp, *dp, *name;
+};
+
+static int
+run_item(struct engine *e, void *arg)
+{
+	struct item *it = arg;
+	int rc = -1;
+
+	it->c.engine = e;
+	/* Stopped: what was not begun is not copied, as with -j1. */
+	if (sig_pending() == 0)
+		rc = copy_stated(&it->c, &it->s, &it->d, &it->sst, false);
+	free(it->sp);
+	free(it->dp);
+	free(it->name);
+	free(it);
+	return rc;
+}
+
+/*
+ * Whether the walk copies this entry itself, in order: a directory; a
+ * file that -a may link to another name of (earlier_link: its first copy
+ * must be done before the link, and which name is first must not
+ * change); and the first file the engine copies between two devices,
+ * which learns what the kernel refuses there for the files after it.
+ */
+static bool
+walk_copies(struct copier *c, const struct loc *d, const struct stat *sst)
+{
+	const struct cpopts *o = c->o;
+
+	if (c->pool == NULL || S_ISDIR(sst->st_mode))
+		return true;
+	if (o->keep_links && !o->hard_link && (sst->st_nlink >= 2 ||
+	    dereferences(c, false)))
+		return true;
+	return read_as_data(c, sst->st_mode) && !o->hard_link &&
+	    !o->symbolic_link && !o->attr_only &&
+	    !pool_settled(c->pool, sst->st_dev, d->dirdev);
+}
+
+/* The entry handed to a worker; false if it was not (the walk copies). */
+static bool
+hand_out(struct copier *c, struct loc *cs, struct loc *cd,
+    const struct stat *sst, struct batch *b)
+{
+	struct item *it;
+
+	if ((it = malloc(sizeof(*it))) == NULL)
+		return false;
+	if ((it->name = strdup(cs->name)) == NULL) {
+		free(it);
+		return false;
+	}
+	it->c = *c;
+	it->s = *cs;
+	it->d = *cd;
+	it->sst = *sst;
+	it->s.name = it->d.name = it->name;
+	it->sp = (char *)cs->path;
+	it->dp = (char *)cd->path;
+	if (pool_submit(c->pool, b, run_item, it))
+		return true;
+	free(it->name);
+	free(it);
+	return false;
+}
+
 /* One entry of a directory: its locs in the source and destination. */
 static int
 copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
-    const struct loc *dir, const char *name)
+    const struct loc *dir, const char *name, struct batch *b)
 {
 	char *sp = path_join(s->path, name), *dp = path_join(d->path, name);
 	struct loc cs = { .dirfd = sfd, .name = name, .path = sp }, cd = *dir;
+	struct stat sst;
+	unsigned long pairs;
 	int rc;
 
 	cd.name = name;
@@ -260,8 +346,17 @@ copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
 	if (sp == NULL || dp == NULL) {
 		diag(ENOMEM, "cannot copy %s", quote(s->path));
 		rc = -1;
-	} else
-		rc = copy_entry(c, &cs, &cd, false);
+	} else if (stat_source(c, &cs, false, &sst) == -1)
+		rc = -1;
+	else if (!walk_copies(c, &cd, &sst) && hand_out(c, &cs, &cd, &sst, b))
+		return 0;
+	else {
+		pairs = engine_pairs(c->engine);
+		rc = copy_stated(c, &cs, &cd, &sst, false);
+		/* The engine saw the device pair: the next files may go. */
+		if (c->pool != NULL && engine_pairs(c->engine) != pairs)
+			pool_settle(c->pool, sst.st_dev, cd.dirdev);
+	}
 	free(sp);
 	free(dp);
 	return rc;
@@ -278,6 +373,7 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
 	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid,
 	    .fresh = made };
+	struct batch b = { 0, 0 };
 	struct entry *v;
 	size_t i, n;
 	DIR *dp;
@@ -313,11 +409,14 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 		if (rc != COPY_INTO_SELF && sig_pending() != 0)
 			rc = -1;
 		else if (rc != COPY_INTO_SELF && (one = copy_child(c, s, sfd,
-		    d, &dir, v[i].name)) != 0)
+		    d, &dir, v[i].name, &b)) != 0)
 			rc = one;
 		free(v[i].name);
 	}
 	free(v);
+	/* The files handed out are done before the directory is. */
+	if (pool_wait(c->pool, &b) != 0 && rc == 0)
+		rc = -1;
 	return rc;
 }
 
@@ -718,7 +817,8 @@ undo(struct copier *c, const struct stat *sst, const struct dest *dt,
 	}
 	if (c->o->verbose) {
 		diag_line();
-		printf("%s -> %s (unbackup)\n", quote_n(0, bpath),
+		fprintf(out_to(stdout), "%s -> %s (unbackup)\n",
+		    quote_n(0, bpath),
 		    quote_n(1, d->path));
 	}
 }
@@ -752,12 +852,22 @@ int
 copy_entry(struct copier *c, const struct loc *s, const struct loc *to,
     bool cmdline)
 {
-	struct dest dt = { .loc = *to, .cmdline = cmdline, .fd = -1 };
-	struct stat sst, lst;
-	int rc;
+	struct stat sst;
 
 	if (stat_source(c, s, cmdline, &sst) == -1)
 		return -1;
+	return copy_stated(c, s, to, &sst, cmdline);
+}
+
+/* s, which is sst, to the destination to. */
+static int
+copy_stated(struct copier *c, const struct loc *s, const struct loc *to,
+    const struct stat *stp, bool cmdline)
+{
+	struct dest dt = { .loc = *to, .cmdline = cmdline, .fd = -1 };
+	struct stat sst = *stp, lst;
+	int rc;
+
 	if (cmdline && c->many && named_twice(c, s, &sst))
 		return 0;
 	switch (before_copy(c, s, &sst, &dt)) {

@@ -19,6 +19,7 @@
 #include "diag.h"
 #include "engine.h"
 #include "options.h"
+#include "pool.h"
 #include "progress.h"
 #include "sig.h"
 #include "stats.h"
@@ -282,7 +283,11 @@ main(int argc, char **argv)
 		diag(errno, "cannot start");
 		return 1;
 	}
+	/* -i asks one question at a time, in order: one file at a time. */
+	c.pool = pool_new(c.engine, o.cp.clobber == CLOBBER_ASK ? 1 :
+	    o.cp.jobs);
 	rc = copy_operands(&c, o.noperands, o.operands);
+	pool_free(c.pool);
 	/* As cp's close_stdin: an answer to -i that could not be read. */
 	if (answer_error() != 0) {
 		diag(answer_error(), "error closing file");

@@ -87,7 +87,7 @@ B='[0-9.]+ ([KMGT]i)?B'
 	# hold none.  strace slows each copy_file_range by 0.3 s.
 	run_in_tmux "strace -f -o /dev/null -e trace=copy_file_range \
 	    -e inject=copy_file_range:delay_exit=300000 \
-	    '$ZCP' --progress -r tree copy"
+	    '$ZCP' --progress -j1 -r tree copy"
 	pane_wait "^zcp: "
 	pane_wait "^zcp: $B / 2\.6 MiB +[0-9]+%  $B/s  ETA [0-9]+:[0-9]{2}  copy_file_range  file ([1-9]|10)/10\$"
 	pane_wait "^done-0\$"
@@ -95,6 +95,23 @@ B='[0-9.]+ ([KMGT]i)?B'
 	diff -r tree/sub copy/sub
 	assert_fifo_exists copy/fifo
 	assert_link_exists copy/link
+}
+
+@test "progress: -j3 of a tree: the bytes and files of all workers, and how many files are in flight" {
+	need tmux strace
+	local i
+	mkdir tree tree/sub
+	for i in $(seq 1 10); do
+		mkdata tree/sub/f$i $((i * 50000))
+	done
+	# Each copy_file_range held 0.5 s: three workers are in one at once.
+	run_in_tmux "strace -f -o /dev/null -e trace=copy_file_range \
+	    -e inject=copy_file_range:delay_exit=500000 \
+	    '$ZCP' --progress -j3 -r tree copy"
+	pane_wait "^zcp: $B / 2\.6 MiB +[0-9]+%  $B/s  ETA [0-9]+:[0-9]{2}  copy_file_range  file ([1-9]|10)/10, [23] at once\$"
+	pane_wait "^done-0\$"
+	[ "$(grep -c 'zcp' <<<"$PANE")" -eq 0 ] || fail "left on screen: $PANE"
+	diff -r tree/sub copy/sub
 }
 
 @test "progress: with --stats, the meter goes before the report" {
