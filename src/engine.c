@@ -860,6 +860,7 @@ engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		return -1;
 	src->offset += r->have;
 	dst->offset += r->have;
+	src->resumed = dst->resumed = r->have;
 	e->stats.skipped += r->have;
 	if (e->conf.watch != NULL && e->conf.watch->present != NULL)
 		e->conf.watch->present(e->conf.watch->arg, r->have);

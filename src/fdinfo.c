@@ -45,7 +45,7 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 	fi->owned = owned;
 	fi->append = fi->direct = false;
 	fi->access = -1;
-	fi->offset = 0;
+	fi->offset = fi->resumed = 0;
 	if (fstat(fd, &fi->st) == -1)
 		return -1;
 	fi->kind = kind_of(fi->st.st_mode);

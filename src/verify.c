@@ -80,9 +80,12 @@ first_difference(const char *a, const char *b, size_t n)
 /*
  * Compare src, from where the copy started, with dst, from where it
  * wrote, to the end of both; a block device as dst goes on past the
- * copy, which is compared up to the source's end only.  buf holds
- * 2 * COMPARE_CHUNK bytes.  *verified: the bytes found equal.  Returns 0,
- * or -1 after the message.
+ * copy, which is compared up to the source's end only.  The bytes
+ * --resume found in place are compared too: --verify says that the
+ * whole destination is the source, at the cost of reading that prefix
+ * once more, as --resume did.  A difference is named by its offset in
+ * dst.  buf holds 2 * COMPARE_CHUNK bytes.  *verified: the bytes found
+ * equal.  Returns 0, or -1 after the message.
  */
 int
 verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
@@ -90,6 +93,7 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 {
 	char *d = buf + COMPARE_CHUNK;
 	bool whole = dst->kind == FD_REGULAR;
+	off_t s0 = src->offset - src->resumed, d0 = dst->offset - dst->resumed;
 	ssize_t ns, nd;
 	off_t at;
 
@@ -102,9 +106,9 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 	(void)posix_fadvise(src->fd, 0, 0, POSIX_FADV_DONTNEED);
 	(void)posix_fadvise(dst->fd, 0, 0, POSIX_FADV_DONTNEED);
 	for (at = 0;; at += ns) {
-		if ((ns = read_at(src, buf, COMPARE_CHUNK, src->offset + at)) ==
-		    -1 || (nd = read_at(dst, d, whole ? COMPARE_CHUNK :
-		    (size_t)ns, dst->offset + at)) == -1)
+		if ((ns = read_at(src, buf, COMPARE_CHUNK, s0 + at)) == -1 ||
+		    (nd = read_at(dst, d, whole ? COMPARE_CHUNK : (size_t)ns,
+		    d0 + at)) == -1)
 			return -1;
 		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)
 			break;
@@ -113,7 +117,7 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 			return 0;
 	}
 	diag(0, "verification failed: %s differs from %s at byte %jd",
-	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(at +
+	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(d0 + at +
 	    first_difference(buf, d, (size_t)(ns < nd ? ns : nd))));
 	return -1;
 }

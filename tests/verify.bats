@@ -36,14 +36,16 @@ wait_written() {
 
 # change_under_copy OFFSET OPTION...: zcp --verify OPTION... src dst at
 # 1 MiB/s, src 3 MiB of zeros whose 4 KiB at OFFSET become x's once they
-# are copied; run's variables.
+# are copied, and once 64 KiB more than dst held before are (--resume);
+# run's variables.
 change_under_copy() {
-	local at=$1 pid
+	local at=$1 pid had
 	shift
 	head -c $((3 * MIB)) /dev/zero > src
+	had=$(stat -c %s dst 2>/dev/null || echo 0)
 	"$ZCP" --verify --bwlimit=1M "$@" src dst 2>err &
 	pid=$!
-	wait_written "$pid" $((at + 4096))
+	wait_written "$pid" $((at + 4096 > had + 65536 ? at + 4096 : had + 65536))
 	kill -0 "$pid" || fail "the copy ended before the source changed"
 	head -c 4096 /dev/zero | tr '\0' x |
 		dd of=src bs=4096 seek="$at" oflag=seek_bytes conv=notrunc status=none
@@ -94,6 +96,34 @@ change_under_copy() {
 	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte 0"
 	assert_equal "$(cat dst)" old
 	assert_equal "$(ls -A | sort | tr '\n' ' ')" "dst err src "
+}
+
+@test "verify: with --resume the whole copy is read back, the bytes found in place too" {
+	head -c $MIB /dev/zero > dst
+	change_under_copy 4096 --resume
+	assert_failure 1
+	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte 4096"
+}
+
+@test "verify: with --resume the offset named is the file's, not the rest's" {
+	head -c $MIB /dev/zero > dst
+	change_under_copy $((MIB + 123456)) --resume
+	assert_failure 1
+	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte $((MIB + 123456))"
+}
+
+@test "verify: with --resume a destination equal to its source is read back whole" {
+	need_strace; need_jq
+	mkdata src $((2 * MIB + 5))
+	cp src dst
+	run strace -o trace -e trace=pread64 -P "$PWD/src" -P "$PWD/dst" \
+	    "$ZCP" --resume --verify --stats=json src dst
+	assert_success
+	# Each file read twice: by --resume's comparison, then by --verify.
+	assert_equal "$(awk '/^pread64\(/ { n += $NF } END { print n }' trace)" \
+	    $((4 * (2 * MIB + 5)))
+	assert_equal "$(grep -oE '"bytes_(verified|skipped)":[0-9]+' <<<"$output" | sort | tr '\n' ' ')" \
+	    "\"bytes_skipped\":$((2 * MIB + 5)) \"bytes_verified\":$((2 * MIB + 5)) "
 }
 
 @test "verify: '-' as the destination is refused before anything is copied" {
