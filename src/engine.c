@@ -781,6 +781,8 @@ trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
 		[RESUME_DIFFERS] = "differs from the source: copying it whole",
 		[RESUME_LONGER] = "is longer than the source: copying it whole",
 		[RESUME_UNREADABLE] = "cannot be read: copying it whole",
+		[RESUME_WRITE_ONLY] = "is open for writing only: copying it"
+		    " whole",
 		[RESUME_NOT_FILE] = "and the source are not both regular files"
 		    " (without O_APPEND): copying as usual"
 	};
@@ -817,6 +819,12 @@ resume_how(struct engine *e, const struct fdinfo *src,
 		r->how = RESUME_EMPTY;
 	else if (r->have > src->st.st_size - src->offset)
 		r->how = RESUME_LONGER;
+	/*
+	 * dest.c opens a file this user may write but not read so, and
+	 * standard output may be: a pread would only say EBADF.
+	 */
+	else if (dst->access == O_WRONLY)
+		r->how = RESUME_WRITE_ONLY;
 	else if (compare_buffer(e) != NULL && resume_same(src, dst, r->have,
 	    e->cmpbuf, &same, calls, &side) == 0)
 		r->how = same ? RESUME_REST : RESUME_DIFFERS;

@@ -160,6 +160,20 @@ sum_returns() {
 	cmp -s -n 200000 src dst
 }
 
+@test "resume: a destination this user may write but not read is copied whole, and -v says why" {
+	need_root_for "run zcp as uid 65534 on root's write-only file"
+	shared_tmpdir w
+	cd "$SHARED_DIR"
+	mkdata src 300000
+	chmod 0644 src
+	head -c 200000 src > dst
+	chmod 0622 dst
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --resume -v src dst
+	assert_success
+	assert_line --index 1 "'dst' is open for writing only, not to be read: copying it whole"
+	cmp src dst
+}
+
 @test "resume: short reads and EINTR while comparing are read on: the rest alone is copied" {
 	need_jq
 	mkdata src 30000
