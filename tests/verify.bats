@@ -182,6 +182,20 @@ change_under_copy() {
 	cmp mnt/a mnt/b
 }
 
+@test "verify: --trace says how much of a copy shares the source's extents when only part does" {
+	loopfs xfs 300M mnt
+	mkdata mnt/a $((4 * MIB + 4097))
+	sync mnt/a
+	# A clone cut short at an odd offset, then resumed: the rest is
+	# copied, not cloned, as copy_file_range cannot clone from there.
+	cp --reflink=always mnt/a mnt/b
+	truncate -s $((MIB + 100)) mnt/b
+	run zcp --resume --verify --trace mnt/a mnt/b
+	assert_success
+	assert_line "zcp: trace: verify: 'mnt/b' shares $MIB of its $((4 * MIB + 4097)) bytes of data with the source 'mnt/a'; the rest is read back from the disk"
+	cmp mnt/a mnt/b
+}
+
 @test "verify: a destination there that cannot be read is refused when it is opened" {
 	need_root
 	shared_tmpdir w
