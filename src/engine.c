@@ -793,12 +793,19 @@ trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
 	    r->err != 0 ? strerror(r->err) : "");
 }
 
-/* The buffer --resume and --verify compare in, made once; or NULL. */
+/*
+ * The buffer --resume and --verify compare in, made once; or NULL.  A
+ * page-aligned one, as a descriptor given with O_DIRECT reads only into
+ * an aligned buffer.
+ */
 static char *
 compare_buffer(struct engine *e)
 {
-	if (e->cmpbuf == NULL)
-		e->cmpbuf = malloc(2 * COMPARE_CHUNK);
+	void *p;
+
+	if (e->cmpbuf == NULL && (errno = posix_memalign(&p, 4096,
+	    2 * COMPARE_CHUNK)) == 0)
+		e->cmpbuf = p;
 	return e->cmpbuf;
 }
 

@@ -119,7 +119,7 @@ fdinfo_same_file(const struct fdinfo *a, const struct fdinfo *b)
 
 /*
  * len bytes of fi at off, fewer only at its end, with pread (fi's offset
- * stays); *calls, unless calls is NULL, counts the calls.  EINTR is
+ * stays); buf must be aligned for O_DIRECT (4096 bytes will do); *calls, unless calls is NULL, counts the calls.  EINTR is
  * retried unless a stop was asked for (sig.h).  Returns the bytes read,
  * or -1 with errno set.
  */
@@ -141,6 +141,12 @@ fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		/*
+		 * O_DIRECT reads short only at the end, and one past it
+		 * would start at an odd offset: EINVAL, not 0.
+		 */
+		if (fi->direct && got < len)
+			break;
 	}
 	return (ssize_t)got;
 }

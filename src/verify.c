@@ -113,7 +113,8 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)
 			break;
 		*verified += ns;
-		if (ns == 0)
+		/* read_at reads short only at the end: both ended there. */
+		if ((size_t)ns < COMPARE_CHUNK)
 			return 0;
 	}
 	diag(0, "verification failed: %s differs from %s at byte %jd",
