@@ -833,7 +833,7 @@ resume_how(struct engine *e, const struct fdinfo *src,
 	else if (dst->access == O_WRONLY)
 		r->how = RESUME_WRITE_ONLY;
 	else if (compare_buffer(e) != NULL && resume_same(src, dst, r->have,
-	    e->cmpbuf, &same, calls, &side) == 0)
+	    e->cmpbuf, e->conf.nocache, &same, calls, &side) == 0)
 		r->how = same ? RESUME_REST : RESUME_DIFFERS;
 	else if (side == RESUME_SRC || errno == EINTR)
 		return -1;	/* EINTR: a stop request, before any change */
@@ -915,7 +915,7 @@ engine_verify(struct engine *e, const struct fdinfo *src,
 	if (e->conf.trace)
 		verify_trace_shared(src, dst);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = verify_pair(src, dst, e->cmpbuf, &verified);
+	rc = verify_pair(src, dst, e->cmpbuf, e->conf.nocache, &verified);
 	e->stats.verified += verified;
 	e->stats.verify_seconds += seconds_since(&t0);
 	return rc;

@@ -150,3 +150,15 @@ fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
 	}
 	return (ssize_t)got;
 }
+
+/*
+ * --nocache: len bytes of fi at off, just read, leave the page cache;
+ * len 0: all from off to the end, where the kernel's readahead went on
+ * past the last read.  Advice only: a refusal leaves the pages where
+ * they are.
+ */
+void
+fdinfo_drop(const struct fdinfo *fi, off_t off, off_t len)
+{
+	(void)posix_fadvise(fi->fd, off, len, POSIX_FADV_DONTNEED);
+}

@@ -47,5 +47,6 @@ bool		 fdinfo_same_file(const struct fdinfo *, const struct fdinfo *);
 
 ssize_t		 fdinfo_pread(const struct fdinfo *, char *, size_t, off_t,
 		    unsigned long *);
+void		 fdinfo_drop(const struct fdinfo *, off_t, off_t);
 
 #endif

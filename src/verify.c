@@ -84,15 +84,16 @@ first_difference(const char *a, const char *b, size_t n)
  * --resume found in place are compared too: --verify says that the
  * whole destination is the source, at the cost of reading that prefix
  * once more, as --resume did.  A difference is named by its offset in
- * dst.  buf holds 2 * COMPARE_CHUNK bytes.  *verified: the bytes found
+ * dst.  buf holds 2 * COMPARE_CHUNK bytes.  drop (--nocache): each chunk
+ * leaves the page cache once compared.  *verified: the bytes found
  * equal.  Returns 0, or -1 after the message.
  */
 int
 verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
-    off_t *verified)
+    bool drop, off_t *verified)
 {
 	char *d = buf + COMPARE_CHUNK;
-	bool whole = dst->kind == FD_REGULAR;
+	bool whole = dst->kind == FD_REGULAR, differ = false;
 	off_t s0 = src->offset - src->resumed, d0 = dst->offset - dst->resumed;
 	ssize_t ns, nd;
 	off_t at;
@@ -110,13 +111,23 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 		    (nd = read_at(dst, d, whole ? COMPARE_CHUNK : (size_t)ns,
 		    d0 + at)) == -1)
 			return -1;
-		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)
+		if (drop && ns > 0 && nd > 0) {
+			fdinfo_drop(src, s0 + at, ns);
+			fdinfo_drop(dst, d0 + at, nd);
+		}
+		if ((differ = ns != nd || memcmp(buf, d, (size_t)ns) != 0))
 			break;
 		*verified += ns;
 		/* read_at reads short only at the end: both ended there. */
 		if ((size_t)ns < COMPARE_CHUNK)
-			return 0;
+			break;
 	}
+	if (drop) {
+		fdinfo_drop(src, 0, 0);
+		fdinfo_drop(dst, 0, 0);
+	}
+	if (!differ)
+		return 0;
 	diag(0, "verification failed: %s differs from %s at byte %jd",
 	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(d0 + at +
 	    first_difference(buf, d, (size_t)(ns < nd ? ns : nd))));

@@ -82,6 +82,27 @@ mksrc() {
 	done
 }
 
+@test "nocache: --verify's read-back and --resume's comparison leave under 16 MiB of source and copy cached" {
+	need_droppable
+	mksrc $((64 * MIB))
+	run zcp --nocache --verify src dst
+	assert_success
+	assert_num "$(cached src dst)" -lt $BOUND
+	# Synced: POSIX_FADV_DONTNEED drops only clean pages.
+	head -c $((40 * MIB)) src > part
+	sync part
+	run zcp --nocache --resume --verify src part
+	assert_success
+	assert_num "$(cached src part)" -lt $BOUND
+	head -c $((40 * MIB)) src > part
+	sync part
+	run zcp --nocache --resume src part
+	assert_success
+	assert_num "$(cached src part)" -lt $BOUND
+	cmp src dst
+	cmp src part
+}
+
 # slow_reader: standard input to standard output at 256 MiB/s, so that the
 # pipe is full whenever zcp drops a step (pv -L), or cat without pv.
 slow_reader() {
