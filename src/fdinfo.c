@@ -119,9 +119,10 @@ fdinfo_same_file(const struct fdinfo *a, const struct fdinfo *b)
 
 /*
  * len bytes of fi at off, fewer only at its end, with pread (fi's offset
- * stays); buf must be aligned for O_DIRECT (4096 bytes will do); *calls, unless calls is NULL, counts the calls.  EINTR is
- * retried unless a stop was asked for (sig.h).  Returns the bytes read,
- * or -1 with errno set.
+ * stays); buf must be aligned for O_DIRECT (4096 bytes will do).
+ * *calls, unless calls is NULL, counts the calls.  EINTR is retried
+ * unless a stop was asked for (sig.h).  Returns the bytes read, or -1
+ * with errno set.
  */
 ssize_t
 fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
