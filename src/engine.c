@@ -658,6 +658,17 @@ copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
 }
 
 /*
+ * --resume found all of src at its destination: no method is needed, not
+ * even a forced one that could not serve (a clone, which replaces whole
+ * files only).
+ */
+static bool
+all_resumed(struct engine *e, const struct fdinfo *src)
+{
+	return src->resumed > 0 && !maybe_more(e, src);
+}
+
+/*
  * Whether the pair can be copied at all, asked before the destination is
  * truncated: only a forced method (--method, --reflink=always) can be
  * ruled out for a whole pair without a call, by an option against the
@@ -675,7 +686,7 @@ engine_check(struct engine *e, const struct fdinfo *src,
 	e->pair = (struct pairlog){ .chain = NULL };
 	if (engine_can_verify(e, src, dst) == -1)
 		return -1;
-	if (e->forced[0] == M_END)
+	if (e->forced[0] == M_END || all_resumed(e, src))
 		return 0;
 	x.punch = punches(e, dst);
 	if (!skip_reason(e, &x, e->forced[0], &sk))
@@ -759,7 +770,9 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	x.maybe_more = maybe_more(e, src);
 	x.punch = punches(e, dst);
 	e->pair = (struct pairlog){ .chain = chain, .punch = x.punch };
-	if (sparse_applies(e, src, dst))
+	if (e->forced[0] != M_END && all_resumed(e, src))
+		rc = 0;
+	else if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);

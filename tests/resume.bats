@@ -144,6 +144,18 @@ sum_returns() {
 	cmp -s -n 1000 src dst
 }
 
+@test "resume: a destination that holds all of its source needs no method, also a forced one" {
+	mkdata src 300000
+	cp src dst
+	run zcp --resume -v --reflink=always src dst
+	assert_success
+	assert_equal "$(sed -n 2p <<<"$output")" "'dst' holds all 300000 bytes of 'src': nothing to copy"
+	run zcp --resume --method=reflink src dst
+	assert_success
+	assert_output ''
+	cmp src dst
+}
+
 @test "resume: a destination that cannot be read is copied whole; a source that cannot be read fails, the destination untouched" {
 	mkdata src 300000
 	head -c 200000 src > dst
