@@ -343,6 +343,9 @@ option_against(struct engine *e, const struct xfer *x, enum method_id m)
 
 	if ((caps & METHOD_CLONES) && e->conf.reflink == REFLINK_NEVER)
 		return "--reflink=never";
+	if ((caps & METHOD_CLONES) && x->src->resumed > 0)
+		return "--resume copies the rest, and a clone replaces whole"
+		    " files";
 	if ((caps & METHOD_KEEPS_HOLES) && e->conf.sparse == SPARSE_NEVER)
 		return "--sparse=never, and it can keep holes";
 	if (!(caps & (METHOD_CLONES | METHOD_MAKES_HOLES)) && x->punch)
