@@ -2,7 +2,8 @@
 # --nocache: what a copy leaves in the page cache, measured with fincore
 # on the source and the destination, file to file with every method,
 # file to pipe and pipe to file; the sync_file_range and fadvise64 calls
-# under strace, in bounded steps; --stats' counts unchanged; --sync.
+# under strace, in bounded steps; --stats' counts unchanged; --sync;
+# --verify's read-back and --resume's comparison dropped too.
 #
 # The files live in BATS_TEST_TMPDIR, under /tmp: ext4 here.  On a tmpfs
 # the pages are the file itself and cannot be dropped, so the tests that

@@ -3,7 +3,8 @@
 # back with pread (strace); a source changed under a slowed copy caught,
 # with the offset, and with --atomic never published; the ends that
 # cannot be read again refused before any data moves; -r; --stats; a
-# clone on XFS said to share its extents.
+# clone on XFS said to share its extents, or how much of them; with
+# --resume the whole file read back; standard input opened O_DIRECT.
 
 setup() {
 	load common
