@@ -156,6 +156,29 @@ sum_returns() {
 	cmp src dst
 }
 
+@test "resume: a symlink to a partial copy is resumed through it, as cp writes through it" {
+	mkdata src 300000
+	head -c 120000 src > real
+	ln -s real link
+	run zcp --resume -v src link
+	assert_success
+	assert_line --index 1 "'link' holds the first 120000 bytes of 'src': copying the rest"
+	cmp src real
+	[ -L link ] || fail "link is no longer a symlink"
+}
+
+@test "resume: a FIFO as the destination is written as cp writes it, nothing resumed" {
+	mkdata src 300000
+	mkfifo fifo
+	cat fifo > out &
+	run timeout 10 "$ZCP" --resume -v src fifo
+	wait
+	assert_success
+	assert_output "'src' -> 'fifo'
+'src' and 'fifo' are not both regular files: nothing to resume"
+	cmp src out
+}
+
 @test "resume: a destination that cannot be read is copied whole; a source that cannot be read fails, the destination untouched" {
 	mkdata src 300000
 	head -c 200000 src > dst
