@@ -713,6 +713,10 @@ resume_said(const struct copier *c, const char *s, const char *d,
 		fprintf(out, "%s cannot be read (%s): copying it whole\n", qd,
 		    strerror(r->err));
 		return;
+	case RESUME_WRITE_ONLY:
+		fprintf(out, "%s is open for writing only, not to be read:"
+		    " copying it whole\n", qd);
+		return;
 	case RESUME_NOT_FILE:
 		fprintf(out, "%s and %s are not both regular files: nothing to"
 		    " resume\n", qs, qd);
@@ -765,9 +769,14 @@ dest_prepare(struct dest *dt, struct copier *c, struct fdinfo *si,
 	if (c->o->attr_only)
 		return 0;
 	/* Resumed, the file keeps its bytes: nothing is emptied. */
-	if (c->o->resume && !dt->created &&
-	    (rc = dest_resume(c, si, &dt->fi, src)) != 0)
-		return rc == -1 ? -1 : engine_check(c->engine, si, &dt->fi);
+	if (c->o->resume && !dt->created) {
+		/* open_existing falls back to writing only: --resume asks. */
+		if ((rc = fcntl(dt->fd, F_GETFL)) != -1)
+			dt->fi.access = rc & O_ACCMODE;
+		if ((rc = dest_resume(c, si, &dt->fi, src)) != 0)
+			return rc == -1 ? -1 :
+			    engine_check(c->engine, si, &dt->fi);
+	}
 	size = dt->fi.st.st_size;
 	dt->fi.st.st_size = 0;
 	if (engine_check(c->engine, si, &dt->fi) == -1)

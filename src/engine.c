@@ -375,6 +375,9 @@ option_against(struct engine *e, const struct xfer *x, enum method_id m)
 
 	if ((caps & METHOD_CLONES) && e->conf.reflink == REFLINK_NEVER)
 		return "--reflink=never";
+	if ((caps & METHOD_CLONES) && x->src->resumed > 0)
+		return "--resume copies the rest, and a clone replaces whole"
+		    " files";
 	if ((caps & METHOD_KEEPS_HOLES) && e->conf.sparse == SPARSE_NEVER)
 		return "--sparse=never, and it can keep holes";
 	if (!(caps & (METHOD_CLONES | METHOD_MAKES_HOLES)) && x->punch)
@@ -690,6 +693,17 @@ copy_sparse(struct engine *e, struct xfer *x, const enum method_id *chain,
 }
 
 /*
+ * --resume found all of src at its destination: no method is needed, not
+ * even a forced one that could not serve (a clone, which replaces whole
+ * files only).
+ */
+static bool
+all_resumed(struct engine *e, const struct fdinfo *src)
+{
+	return src->resumed > 0 && !maybe_more(e, src);
+}
+
+/*
  * Whether the pair can be copied at all, asked before the destination is
  * truncated: only a forced method (--method, --reflink=always) can be
  * ruled out for a whole pair without a call, by an option against the
@@ -707,7 +721,7 @@ engine_check(struct engine *e, const struct fdinfo *src,
 	e->pair = (struct pairlog){ .chain = NULL };
 	if (engine_can_verify(e, src, dst) == -1)
 		return -1;
-	if (e->forced[0] == M_END)
+	if (e->forced[0] == M_END || all_resumed(e, src))
 		return 0;
 	x.punch = punches(e, dst);
 	if (!skip_reason(e, &x, e->forced[0], &sk))
@@ -791,7 +805,9 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	x.maybe_more = maybe_more(e, src);
 	x.punch = punches(e, dst);
 	e->pair = (struct pairlog){ .chain = chain, .punch = x.punch };
-	if (sparse_applies(e, src, dst))
+	if (e->forced[0] != M_END && all_resumed(e, src))
+		rc = 0;
+	else if (sparse_applies(e, src, dst))
 		rc = copy_sparse(e, &x, chain, moved);
 	else
 		rc = run_chain(e, &x, chain, moved);
@@ -815,6 +831,8 @@ trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
 		[RESUME_DIFFERS] = "differs from the source: copying it whole",
 		[RESUME_LONGER] = "is longer than the source: copying it whole",
 		[RESUME_UNREADABLE] = "cannot be read: copying it whole",
+		[RESUME_WRITE_ONLY] = "is open for writing only: copying it"
+		    " whole",
 		[RESUME_NOT_FILE] = "and the source are not both regular files"
 		    " (without O_APPEND): copying as usual"
 	};
@@ -825,12 +843,19 @@ trace_resume(const struct fdinfo *src, const struct fdinfo *dst,
 	    r->err != 0 ? strerror(r->err) : "");
 }
 
-/* The buffer --resume and --verify compare in, made once; or NULL. */
+/*
+ * The buffer --resume and --verify compare in, made once; or NULL.  A
+ * page-aligned one, as a descriptor given with O_DIRECT reads only into
+ * an aligned buffer.
+ */
 static char *
 compare_buffer(struct engine *e)
 {
-	if (e->cmpbuf == NULL)
-		e->cmpbuf = malloc(2 * COMPARE_CHUNK);
+	void *p;
+
+	if (e->cmpbuf == NULL && (errno = posix_memalign(&p, 4096,
+	    2 * COMPARE_CHUNK)) == 0)
+		e->cmpbuf = p;
 	return e->cmpbuf;
 }
 
@@ -851,8 +876,14 @@ resume_how(struct engine *e, const struct fdinfo *src,
 		r->how = RESUME_EMPTY;
 	else if (r->have > src->st.st_size - src->offset)
 		r->how = RESUME_LONGER;
+	/*
+	 * dest.c opens a file this user may write but not read so, and
+	 * standard output may be: a pread would only say EBADF.
+	 */
+	else if (dst->access == O_WRONLY)
+		r->how = RESUME_WRITE_ONLY;
 	else if (compare_buffer(e) != NULL && resume_same(src, dst, r->have,
-	    e->cmpbuf, &same, calls, &side) == 0)
+	    e->cmpbuf, e->conf.nocache, &same, calls, &side) == 0)
 		r->how = same ? RESUME_REST : RESUME_DIFFERS;
 	else if (side == RESUME_SRC || errno == EINTR)
 		return -1;	/* EINTR: a stop request, before any change */
@@ -894,6 +925,7 @@ engine_resume(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		return -1;
 	src->offset += r->have;
 	dst->offset += r->have;
+	src->resumed = dst->resumed = r->have;
 	e->stats.skipped += r->have;
 	if (e->conf.watch != NULL && e->conf.watch->present != NULL)
 		e->conf.watch->present(e->conf.watch->arg, r->have);
@@ -933,7 +965,7 @@ engine_verify(struct engine *e, const struct fdinfo *src,
 	if (e->conf.trace)
 		verify_trace_shared(src, dst);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = verify_pair(src, dst, e->cmpbuf, &verified);
+	rc = verify_pair(src, dst, e->cmpbuf, e->conf.nocache, &verified);
 	e->stats.verified += verified;
 	e->stats.verify_seconds += seconds_since(&t0);
 	return rc;

@@ -76,6 +76,7 @@ enum resume_how {
 	RESUME_DIFFERS,		/* other bytes: copied whole */
 	RESUME_LONGER,		/* more bytes than the source: copied whole */
 	RESUME_UNREADABLE,	/* could not be read (err): copied whole */
+	RESUME_WRITE_ONLY,	/* open for writing only: copied whole */
 	RESUME_NOT_FILE		/* not two regular files: copied as usual */
 };
 

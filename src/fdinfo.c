@@ -45,7 +45,7 @@ fdinfo_classify(struct fdinfo *fi, int fd, const char *name, bool owned)
 	fi->owned = owned;
 	fi->append = fi->direct = false;
 	fi->access = -1;
-	fi->offset = 0;
+	fi->offset = fi->resumed = 0;
 	if (fstat(fd, &fi->st) == -1)
 		return -1;
 	fi->kind = kind_of(fi->st.st_mode);
@@ -119,9 +119,10 @@ fdinfo_same_file(const struct fdinfo *a, const struct fdinfo *b)
 
 /*
  * len bytes of fi at off, fewer only at its end, with pread (fi's offset
- * stays); *calls, unless calls is NULL, counts the calls.  EINTR is
- * retried unless a stop was asked for (sig.h).  Returns the bytes read,
- * or -1 with errno set.
+ * stays); buf must be aligned for O_DIRECT (4096 bytes will do).
+ * *calls, unless calls is NULL, counts the calls.  EINTR is retried
+ * unless a stop was asked for (sig.h).  Returns the bytes read, or -1
+ * with errno set.
  */
 ssize_t
 fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
@@ -141,6 +142,24 @@ fdinfo_pread(const struct fdinfo *fi, char *buf, size_t len, off_t off,
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		/*
+		 * O_DIRECT reads short only at the end, and one past it
+		 * would start at an odd offset: EINVAL, not 0.
+		 */
+		if (fi->direct && got < len)
+			break;
 	}
 	return (ssize_t)got;
+}
+
+/*
+ * --nocache: len bytes of fi at off, just read, leave the page cache;
+ * len 0: all from off to the end, where the kernel's readahead went on
+ * past the last read.  Advice only: a refusal leaves the pages where
+ * they are.
+ */
+void
+fdinfo_drop(const struct fdinfo *fi, off_t off, off_t len)
+{
+	(void)posix_fadvise(fi->fd, off, len, POSIX_FADV_DONTNEED);
 }

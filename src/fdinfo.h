@@ -30,6 +30,8 @@ struct fdinfo {
 	int		 access;	/* O_RDONLY, O_WRONLY or O_RDWR, or
 					 * -1 if zcp opened it as it needs */
 	off_t		 offset;	/* at classification; 0 if not seekable */
+	off_t		 resumed;	/* --resume: the bytes before offset
+					 * found in place, from where it was */
 	struct stat	 st;
 };
 
@@ -45,5 +47,6 @@ bool		 fdinfo_same_file(const struct fdinfo *, const struct fdinfo *);
 
 ssize_t		 fdinfo_pread(const struct fdinfo *, char *, size_t, off_t,
 		    unsigned long *);
+void		 fdinfo_drop(const struct fdinfo *, off_t, off_t);
 
 #endif

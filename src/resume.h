@@ -17,6 +17,6 @@ enum resume_side {
 };
 
 int	 resume_same(const struct fdinfo *, const struct fdinfo *, off_t,
-	    char *, bool *, unsigned long *, enum resume_side *);
+	    char *, bool, bool *, unsigned long *, enum resume_side *);
 
 #endif

@@ -80,16 +80,21 @@ first_difference(const char *a, const char *b, size_t n)
 /*
  * Compare src, from where the copy started, with dst, from where it
  * wrote, to the end of both; a block device as dst goes on past the
- * copy, which is compared up to the source's end only.  buf holds
- * 2 * COMPARE_CHUNK bytes.  *verified: the bytes found equal.  Returns 0,
- * or -1 after the message.
+ * copy, which is compared up to the source's end only.  The bytes
+ * --resume found in place are compared too: --verify says that the
+ * whole destination is the source, at the cost of reading that prefix
+ * once more, as --resume did.  A difference is named by its offset in
+ * dst.  buf holds 2 * COMPARE_CHUNK bytes.  drop (--nocache): each chunk
+ * leaves the page cache once compared.  *verified: the bytes found
+ * equal.  Returns 0, or -1 after the message.
  */
 int
 verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
-    off_t *verified)
+    bool drop, off_t *verified)
 {
 	char *d = buf + COMPARE_CHUNK;
-	bool whole = dst->kind == FD_REGULAR;
+	bool whole = dst->kind == FD_REGULAR, differ = false;
+	off_t s0 = src->offset - src->resumed, d0 = dst->offset - dst->resumed;
 	ssize_t ns, nd;
 	off_t at;
 
@@ -102,44 +107,102 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 	(void)posix_fadvise(src->fd, 0, 0, POSIX_FADV_DONTNEED);
 	(void)posix_fadvise(dst->fd, 0, 0, POSIX_FADV_DONTNEED);
 	for (at = 0;; at += ns) {
-		if ((ns = read_at(src, buf, COMPARE_CHUNK, src->offset + at)) ==
-		    -1 || (nd = read_at(dst, d, whole ? COMPARE_CHUNK :
-		    (size_t)ns, dst->offset + at)) == -1)
+		if ((ns = read_at(src, buf, COMPARE_CHUNK, s0 + at)) == -1 ||
+		    (nd = read_at(dst, d, whole ? COMPARE_CHUNK : (size_t)ns,
+		    d0 + at)) == -1)
 			return -1;
-		if (ns != nd || memcmp(buf, d, (size_t)ns) != 0)
+		if (drop && ns > 0 && nd > 0) {
+			fdinfo_drop(src, s0 + at, ns);
+			fdinfo_drop(dst, d0 + at, nd);
+		}
+		if ((differ = ns != nd || memcmp(buf, d, (size_t)ns) != 0))
 			break;
 		*verified += ns;
-		if (ns == 0)
-			return 0;
+		/* read_at reads short only at the end: both ended there. */
+		if ((size_t)ns < COMPARE_CHUNK)
+			break;
 	}
+	if (drop) {
+		fdinfo_drop(src, 0, 0);
+		fdinfo_drop(dst, 0, 0);
+	}
+	if (!differ)
+		return 0;
 	diag(0, "verification failed: %s differs from %s at byte %jd",
-	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(at +
+	    quote_n(0, dst->name), quote_n(1, src->name), (intmax_t)(d0 + at +
 	    first_difference(buf, d, (size_t)(ns < nd ? ns : nd))));
 	return -1;
+}
+
+/* Extents asked of FIEMAP a call. */
+#define FIEMAP_BATCH	32
+
+/*
+ * The bytes of fi's data up to its size (its holes hold none), and those
+ * of them that share their blocks with another file (a clone's with its
+ * source).  Returns 0, or -1 when FIEMAP is refused.
+ */
+static int
+shared_bytes(const struct fdinfo *fi, off_t size, off_t *data, off_t *shared)
+{
+	struct {
+		struct fiemap		fm;
+		struct fiemap_extent	fe[FIEMAP_BATCH];
+	} m;
+	const struct fiemap_extent *fe;
+	uint64_t at = 0;
+	off_t end;
+	unsigned i;
+
+	*data = *shared = 0;
+	do {
+		memset(&m, 0, sizeof(m));
+		m.fm.fm_start = at;
+		m.fm.fm_length = FIEMAP_MAX_OFFSET - at;
+		m.fm.fm_flags = FIEMAP_FLAG_SYNC;
+		m.fm.fm_extent_count = FIEMAP_BATCH;
+		if (ioctl(fi->fd, FS_IOC_FIEMAP, &m.fm) == -1)
+			return -1;
+		for (i = 0; i < m.fm.fm_mapped_extents; i++) {
+			fe = &m.fe[i];
+			at = fe->fe_logical + fe->fe_length;
+			end = at < (uint64_t)size ? (off_t)at : size;
+			if (end <= (off_t)fe->fe_logical)
+				return 0;
+			*data += end - (off_t)fe->fe_logical;
+			if (fe->fe_flags & FIEMAP_EXTENT_SHARED)
+				*shared += end - (off_t)fe->fe_logical;
+			if (fe->fe_flags & FIEMAP_EXTENT_LAST)
+				return 0;
+		}
+	} while (m.fm.fm_mapped_extents == FIEMAP_BATCH);
+	return 0;
 }
 
 /*
  * --trace: a destination that shares its extents with the source (a
  * clone) reads back the source's own blocks, so that the check cannot
- * fail; it is still made, as it costs little.
+ * fail there; it is still made, as it costs little.  A clone resumed,
+ * or cut into chunks copy_file_range could not all clone, shares only
+ * some: then the trace says how much.
  */
 void
 verify_trace_shared(const struct fdinfo *src, const struct fdinfo *dst)
 {
-	struct {
-		struct fiemap		fm;
-		struct fiemap_extent	fe;
-	} m;
+	struct stat st;
+	off_t data, shared;
 
-	memset(&m, 0, sizeof(m));
-	m.fm.fm_length = FIEMAP_MAX_OFFSET;
-	m.fm.fm_flags = FIEMAP_FLAG_SYNC;
-	m.fm.fm_extent_count = 1;
-	if (ioctl(dst->fd, FS_IOC_FIEMAP, &m.fm) == 0 &&
-	    m.fm.fm_mapped_extents == 1 &&
-	    (m.fe.fe_flags & FIEMAP_EXTENT_SHARED))
+	if (fstat(dst->fd, &st) == -1 ||
+	    shared_bytes(dst, st.st_size, &data, &shared) == -1)
+		shared = 0;
+	if (shared > 0 && shared == data)
 		trace("verify: %s shares its extents with the source %s",
 		    quote_n(0, dst->name), quote_n(1, src->name));
+	else if (shared > 0)
+		trace("verify: %s shares %jd of its %jd bytes of data with the"
+		    " source %s; the rest is read back from the disk",
+		    quote_n(0, dst->name), (intmax_t)shared, (intmax_t)data,
+		    quote_n(1, src->name));
 	else
 		trace("verify: %s against %s, read back from the disk",
 		    quote_n(0, dst->name), quote_n(1, src->name));

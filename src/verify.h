@@ -13,7 +13,7 @@
 /* Bytes each pread asks for: two buffers of it are all the memory used. */
 int	 verify_can(const struct fdinfo *, const struct fdinfo *);
 int	 verify_pair(const struct fdinfo *, const struct fdinfo *, char *,
-	    off_t *);
+	    bool, off_t *);
 void	 verify_trace_shared(const struct fdinfo *, const struct fdinfo *);
 
 #endif

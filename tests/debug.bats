@@ -214,3 +214,11 @@ copy offload: yes, reflink: unsupported, sparse detection: no"
 	assert_line "zcp: cannot create regular file 'nodir/b': No such file or directory"
 	assert_line "copy offload: unknown, reflink: unknown, sparse detection: unknown"
 }
+
+@test "--resume: the rest of a file is not cloned, as --resume asks: reflink avoided" {
+	head -c 30000 a > b
+	run zcp --debug --resume a b
+	assert_success
+	assert_line --index 2 "copy offload: yes, reflink: avoided, sparse detection: no"
+	cmp a b
+}

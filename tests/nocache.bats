@@ -2,7 +2,8 @@
 # --nocache: what a copy leaves in the page cache, measured with fincore
 # on the source and the destination, file to file with every method,
 # file to pipe and pipe to file; the sync_file_range and fadvise64 calls
-# under strace, in bounded steps; --stats' counts unchanged; --sync.
+# under strace, in bounded steps; --stats' counts unchanged; --sync;
+# --verify's read-back and --resume's comparison dropped too.
 #
 # The files live in BATS_TEST_TMPDIR, under /tmp: ext4 here.  On a tmpfs
 # the pages are the file itself and cannot be dropped, so the tests that
@@ -80,6 +81,27 @@ mksrc() {
 		assert_num "$(cached src dst.$m)" -lt $BOUND
 		cmp src dst.$m
 	done
+}
+
+@test "nocache: --verify's read-back and --resume's comparison leave under 16 MiB of source and copy cached" {
+	need_droppable
+	mksrc $((64 * MIB))
+	run zcp --nocache --verify src dst
+	assert_success
+	assert_num "$(cached src dst)" -lt $BOUND
+	# Synced: POSIX_FADV_DONTNEED drops only clean pages.
+	head -c $((40 * MIB)) src > part
+	sync part
+	run zcp --nocache --resume --verify src part
+	assert_success
+	assert_num "$(cached src part)" -lt $BOUND
+	head -c $((40 * MIB)) src > part
+	sync part
+	run zcp --nocache --resume src part
+	assert_success
+	assert_num "$(cached src part)" -lt $BOUND
+	cmp src dst
+	cmp src part
 }
 
 # slow_reader: standard input to standard output at 256 MiB/s, so that the

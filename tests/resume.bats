@@ -131,7 +131,7 @@ sum_returns() {
 	assert_success
 	cmp src dst
 	assert_line --index 0 "zcp: trace: resume: 'dst' (100000 bytes, compared with 'src' in 2 calls) holds the source's first bytes: copying the rest"
-	assert_line --partial "reflink: skipped: clones whole files only"
+	assert_line "zcp: trace: reflink: skipped: --resume copies the rest, and a clone replaces whole files"
 }
 
 @test "resume: --reflink=always cannot clone the rest: the destination fails, untouched" {
@@ -139,9 +139,44 @@ sum_returns() {
 	head -c 1000 src > dst
 	run zcp --resume --reflink=always src dst
 	assert_failure 1
-	assert_output "zcp: failed to clone 'dst' from 'src': clones whole files only, and the source is not at offset 0"
+	assert_output "zcp: failed to clone 'dst' from 'src': --resume copies the rest, and a clone replaces whole files"
 	assert_equal "$(stat -c %s dst)" 1000
 	cmp -s -n 1000 src dst
+}
+
+@test "resume: a destination that holds all of its source needs no method, also a forced one" {
+	mkdata src 300000
+	cp src dst
+	run zcp --resume -v --reflink=always src dst
+	assert_success
+	assert_equal "$(sed -n 2p <<<"$output")" "'dst' holds all 300000 bytes of 'src': nothing to copy"
+	run zcp --resume --method=reflink src dst
+	assert_success
+	assert_output ''
+	cmp src dst
+}
+
+@test "resume: a symlink to a partial copy is resumed through it, as cp writes through it" {
+	mkdata src 300000
+	head -c 120000 src > real
+	ln -s real link
+	run zcp --resume -v src link
+	assert_success
+	assert_line --index 1 "'link' holds the first 120000 bytes of 'src': copying the rest"
+	cmp src real
+	[ -L link ] || fail "link is no longer a symlink"
+}
+
+@test "resume: a FIFO as the destination is written as cp writes it, nothing resumed" {
+	mkdata src 300000
+	mkfifo fifo
+	cat fifo > out &
+	run timeout 10 "$ZCP" --resume -v src fifo
+	wait
+	assert_success
+	assert_output "'src' -> 'fifo'
+'src' and 'fifo' are not both regular files: nothing to resume"
+	cmp src out
 }
 
 @test "resume: a destination that cannot be read is copied whole; a source that cannot be read fails, the destination untouched" {
@@ -158,6 +193,20 @@ sum_returns() {
 	assert_line "zcp: error reading 'src': Input/output error"
 	assert_equal "$(stat -c %s dst)" 200000
 	cmp -s -n 200000 src dst
+}
+
+@test "resume: a destination this user may write but not read is copied whole, and -v says why" {
+	need_root_for "run zcp as uid 65534 on root's write-only file"
+	shared_tmpdir w
+	cd "$SHARED_DIR"
+	mkdata src 300000
+	chmod 0644 src
+	head -c 200000 src > dst
+	chmod 0622 dst
+	run setpriv --reuid=65534 --regid=65534 --clear-groups "$ZCP" --resume -v src dst
+	assert_success
+	assert_line --index 1 "'dst' is open for writing only, not to be read: copying it whole"
+	cmp src dst
 }
 
 @test "resume: short reads and EINTR while comparing are read on: the rest alone is copied" {

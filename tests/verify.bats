@@ -3,7 +3,8 @@
 # back with pread (strace); a source changed under a slowed copy caught,
 # with the offset, and with --atomic never published; the ends that
 # cannot be read again refused before any data moves; -r; --stats; a
-# clone on XFS said to share its extents.
+# clone on XFS said to share its extents, or how much of them; with
+# --resume the whole file read back; standard input opened O_DIRECT.
 
 setup() {
 	load common
@@ -36,14 +37,16 @@ wait_written() {
 
 # change_under_copy OFFSET OPTION...: zcp --verify OPTION... src dst at
 # 1 MiB/s, src 3 MiB of zeros whose 4 KiB at OFFSET become x's once they
-# are copied; run's variables.
+# are copied, and once 64 KiB more than dst held before are (--resume);
+# run's variables.
 change_under_copy() {
-	local at=$1 pid
+	local at=$1 pid had
 	shift
 	head -c $((3 * MIB)) /dev/zero > src
+	had=$(stat -c %s dst 2>/dev/null || echo 0)
 	"$ZCP" --verify --bwlimit=1M "$@" src dst 2>err &
 	pid=$!
-	wait_written "$pid" $((at + 4096))
+	wait_written "$pid" $((at + 4096 > had + 65536 ? at + 4096 : had + 65536))
 	kill -0 "$pid" || fail "the copy ended before the source changed"
 	head -c 4096 /dev/zero | tr '\0' x |
 		dd of=src bs=4096 seek="$at" oflag=seek_bytes conv=notrunc status=none
@@ -61,8 +64,8 @@ change_under_copy() {
 	cmp src dst
 	grep -qE '^fdatasync\([0-9]+\) += 0' trace || fail "no fdatasync: $(cat trace)"
 	assert_equal "$(grep -cE '^fadvise64\([0-9]+, 0, 0, POSIX_FADV_DONTNEED\)' trace)" 2
-	# Four chunks of each file, the last one short, then the end of each.
-	assert_equal "$(grep -cE '^pread64\([0-9]+, .*, 1048576, [0-9]+\)' trace)" 10
+	# Four chunks of each file, the last one short (read on to the end).
+	assert_equal "$(grep -cE '^pread64\([0-9]+, .*, 1048576, [0-9]+\)' trace)" 8
 	assert_equal "$(grep -cE '^pread64\([0-9]+, .*, 1048576, 3145728\) += 5$' trace)" 2
 }
 
@@ -94,6 +97,47 @@ change_under_copy() {
 	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte 0"
 	assert_equal "$(cat dst)" old
 	assert_equal "$(ls -A | sort | tr '\n' ' ')" "dst err src "
+}
+
+@test "verify: with --resume the whole copy is read back, the bytes found in place too" {
+	head -c $MIB /dev/zero > dst
+	change_under_copy 4096 --resume
+	assert_failure 1
+	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte 4096"
+}
+
+@test "verify: with --resume the offset named is the file's, not the rest's" {
+	head -c $MIB /dev/zero > dst
+	change_under_copy $((MIB + 123456)) --resume
+	assert_failure 1
+	assert_output "zcp: verification failed: 'dst' differs from 'src' at byte $((MIB + 123456))"
+}
+
+@test "verify: with --resume a destination equal to its source is read back whole" {
+	need_strace; need_jq
+	mkdata src $((2 * MIB + 5))
+	cp src dst
+	run strace -o trace -e trace=pread64 -P "$PWD/src" -P "$PWD/dst" \
+	    "$ZCP" --resume --verify --stats=json src dst
+	assert_success
+	# Each file read twice: by --resume's comparison, then by --verify.
+	assert_equal "$(awk '/^pread64\(/ { n += $NF } END { print n }' trace)" \
+	    $((4 * (2 * MIB + 5)))
+	assert_equal "$(grep -oE '"bytes_(verified|skipped)":[0-9]+' <<<"$output" | sort | tr '\n' ' ')" \
+	    "\"bytes_skipped\":$((2 * MIB + 5)) \"bytes_verified\":$((2 * MIB + 5)) "
+}
+
+@test "verify: standard input opened O_DIRECT is read back too" {
+	command -v python3 >/dev/null || skip "python3 not installed"
+	mkdata src $((3 * MIB + 5))
+	# O_DIRECT reads want an aligned buffer, and none may start past a
+	# short one: that was the end.
+	run python3 -c 'import os, subprocess, sys
+fd = os.open("src", os.O_RDONLY | os.O_DIRECT)
+sys.exit(subprocess.run([os.environ["ZCP"], "--verify", "--stats=json", "-", "dst"], stdin=fd).returncode)'
+	assert_success
+	assert_output --partial '"bytes_verified":3145733,'
+	cmp src dst
 }
 
 @test "verify: '-' as the destination is refused before anything is copied" {
@@ -149,6 +193,20 @@ change_under_copy() {
 	run zcp --verify --trace mnt/a mnt/b
 	assert_success
 	assert_line "zcp: trace: verify: 'mnt/b' shares its extents with the source 'mnt/a'"
+	cmp mnt/a mnt/b
+}
+
+@test "verify: --trace says how much of a copy shares the source's extents when only part does" {
+	loopfs xfs 300M mnt
+	mkdata mnt/a $((4 * MIB + 4097))
+	sync mnt/a
+	# A clone cut short at an odd offset, then resumed: the rest is
+	# copied, not cloned, as copy_file_range cannot clone from there.
+	cp --reflink=always mnt/a mnt/b
+	truncate -s $((MIB + 100)) mnt/b
+	run zcp --resume --verify --trace mnt/a mnt/b
+	assert_success
+	assert_line "zcp: trace: verify: 'mnt/b' shares $MIB of its $((4 * MIB + 4097)) bytes of data with the source 'mnt/a'; the rest is read back from the disk"
 	cmp mnt/a mnt/b
 }
 
