@@ -16,7 +16,7 @@
 #include "method.h"
 #include "stats.h"
 
-#define STATS_VERSION	3
+#define STATS_VERSION	4
 
 /* The entry for (m, next, err), made on first use; NULL when full. */
 static struct fallback_stats *
@@ -200,6 +200,11 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 	    " switches, %ld minor and %ld major page faults, peak RSS %s\n",
 	    run->vcsw, run->ivcsw, run->minflt, run->majflt,
 	    human(a, sizeof(a), (double)run->maxrss, ""));
+	fprintf(f, "zcp: stats: cloned %s (%jd bytes), copied %s (%jd bytes),"
+	    " %lu extent map %s\n", human(a, sizeof(a), (double)s->cloned,
+	    ""), (intmax_t)s->cloned, human(b, sizeof(b), (double)s->copied,
+	    ""), (intmax_t)s->copied, s->extent_calls,
+	    plural(s->extent_calls, "call", "calls"));
 	for (i = 0; i < M_NMETHODS; i++) {
 		ms = &s->method[i];
 		if (ms->attempts == 0)
@@ -286,6 +291,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "\"minor_page_faults\":%ld,\"major_page_faults\":%ld,"
 	    "\"max_rss_bytes\":%ld,\"source_checked_bytes\":%jd,"
 	    "\"source_cached_bytes\":%jd,\"sources_unknown\":%lu,"
+	    "\"bytes_cloned\":%jd,\"bytes_copied\":%jd,"
+	    "\"extent_map_calls\":%lu,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
 	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
 	    (intmax_t)s->skipped, (intmax_t)s->verified, s->compare_calls,
@@ -293,7 +300,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    rate(s, run), run->user, run->system, run->vcsw, run->ivcsw,
 	    run->minflt, run->majflt, run->maxrss,
 	    (intmax_t)s->cache_checked, (intmax_t)s->cache_cached,
-	    s->cache_unknown, run->exit_status);
+	    s->cache_unknown, (intmax_t)s->cloned, (intmax_t)s->copied,
+	    s->extent_calls, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
 	else

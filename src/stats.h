@@ -51,6 +51,10 @@ struct stats {
 	off_t			 cache_checked;	/* bytes looked at */
 	off_t			 cache_cached;	/* of those, in the page cache */
 	unsigned long		 cache_unknown;	/* sources it cannot say of */
+	/* Of the methods' bytes, by the destinations' extent maps: */
+	off_t			 cloned;	/* in extents shared: cloned */
+	off_t			 copied;	/* the rest: written */
+	unsigned long		 extent_calls;	/* FS_IOC_FIEMAP calls */
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;
