@@ -508,6 +508,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if (skip_reason(e, x, m, &sk))
 		return skipped(e, x, at, &sk);
 	x->method = m;
+	x->latency = e->conf.latency ? &e->stats.method[m].latency : NULL;
 	e->running = m;
 	e->attempt = &r;
 	method_get(m)->copy(x, &r);

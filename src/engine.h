@@ -40,6 +40,7 @@ struct engine_conf {
 						 * each source is cached */
 	bool			 extents;	/* --stats: how much of each copy
 						 * shares its extents (cloned) */
+	bool			 latency;	/* --stats: time each data call */
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 

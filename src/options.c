@@ -992,6 +992,7 @@ check_combinations(struct options *o, const struct pstate *ps)
 		o->stats = STATS_HUMAN;
 	o->engine.residency = o->stats != STATS_OFF;
 	o->engine.extents = o->stats != STATS_OFF;
+	o->engine.latency = o->stats != STATS_OFF;
 	if (cp->deref == DEREF_UNSET)
 		cp->deref = cp->recursive && !cp->hard_link ? DEREF_NEVER :
 		    DEREF_ALWAYS;

@@ -166,6 +166,37 @@ human_cached(FILE *f, const struct stats *s)
 		    (double)s->cache_checked, ""));
 }
 
+/* "12.3 us": a call's time, for people. */
+static const char *
+human_ns(char *buf, size_t size, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%ju ns", (uintmax_t)ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%.1f us", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
+/* How long a method's calls took, and how many came back short or 0. */
+static void
+human_latency(FILE *f, enum method_id m, const struct latency *l)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (l->count == 0)
+		return;
+	fprintf(f, "zcp: stats: method %s calls: %s min, %s median, %s p99,"
+	    " %s max; %lu short, %lu returned 0\n", method_name(m),
+	    human_ns(a, sizeof(a), l->min),
+	    human_ns(b, sizeof(b), latency_quantile(l, 0.5)),
+	    human_ns(c, sizeof(c), latency_quantile(l, 0.99)),
+	    human_ns(d, sizeof(d), l->max), l->short_calls, l->zero_calls);
+}
+
 static void
 print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 {
@@ -215,6 +246,7 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    human(a, sizeof(a), (double)ms->bytes, ""),
 		    (intmax_t)ms->bytes, ms->calls,
 		    plural(ms->calls, "call", "calls"));
+		human_latency(f, (enum method_id)i, &ms->latency);
 	}
 	for (i = 0; i < s->nfallbacks; i++)
 		human_fallback(f, &s->fallback[i]);
@@ -273,6 +305,22 @@ json_fallback(FILE *f, const struct fallback_stats *fb)
 	    fb->remembered);
 }
 
+/* A method's call times (null when none was timed) and short calls. */
+static void
+json_latency(FILE *f, const struct latency *l)
+{
+	if (l->count == 0)
+		fputs(",\"latency_min_ns\":null,\"latency_median_ns\":null,"
+		    "\"latency_p99_ns\":null,\"latency_max_ns\":null", f);
+	else
+		fprintf(f, ",\"latency_min_ns\":%ju,\"latency_median_ns\":%ju,"
+		    "\"latency_p99_ns\":%ju,\"latency_max_ns\":%ju",
+		    (uintmax_t)l->min, (uintmax_t)latency_quantile(l, 0.5),
+		    (uintmax_t)latency_quantile(l, 0.99), (uintmax_t)l->max);
+	fprintf(f, ",\"short_calls\":%lu,\"zero_calls\":%lu}",
+	    l->short_calls, l->zero_calls);
+}
+
 static void
 print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 {
@@ -312,9 +360,10 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 		if (ms->attempts == 0)
 			continue;
 		fprintf(f, "%s\"%s\":{\"pairs\":%lu,\"bytes\":%jd,"
-		    "\"calls\":%lu,\"attempts\":%lu}", sep,
+		    "\"calls\":%lu,\"attempts\":%lu", sep,
 		    method_name((enum method_id)i), ms->pairs,
 		    (intmax_t)ms->bytes, ms->calls, ms->attempts);
+		json_latency(f, &ms->latency);
 		sep = ",";
 	}
 	fputs("},\"fallbacks\":[", f);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "latency.h"
 #include "methods.h"
 
 struct mresult;
@@ -26,6 +27,7 @@ struct method_stats {
 	off_t		 bytes;
 	unsigned long	 calls;
 	unsigned long	 attempts;	/* times it ran */
+	struct latency	 latency;	/* its calls' times, when timed */
 };
 
 /* A method that said "unsupported" and the one tried next. */

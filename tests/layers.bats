@@ -3,7 +3,8 @@
 # #include lines.  This is where the parts are written down (README.md's
 # "Inside zcp" says what each does):
 #
-#   base      diag, sig: messages and stop requests; they know no other part.
+#   base      diag, sig, latency: messages, stop requests, the histogram of
+#             call times; they know no other part.
 #   methods   method_*.c, methods.c: one system-call path each, behind the
 #             method interface (method.h, methods.h, fdinfo.h); they know
 #             that interface and base only.
@@ -27,7 +28,7 @@ setup() { load common; }
 # part FILE: the part a src/ file belongs to, by its base name.
 part() {
 	case ${1%.[ch]} in
-	diag | sig) echo base ;;
+	diag | sig | latency) echo base ;;
 	method | methods | method_*) echo methods ;;
 	engine | fdinfo | probe | sparse | throttle | nocache | resume | \
 	verify | residency | extents)

@@ -73,7 +73,7 @@ jqr() { jq -r "$1" stats.json; }
 	assert_equal "$(jqr '.version, .files, .pairs, .bytes, .bytes_dropped, .bytes_skipped, .bytes_verified, .compare_calls, .exit_status, .signal')" \
 	    "$(printf '4\n1\n1\n100000\n0\n0\n0\n0\n0\nnull')"
 	assert_equal "$(jqr '.methods.copy_file_range | keys_unsorted | join(" ")')" \
-	    "pairs bytes calls attempts"
+	    "pairs bytes calls attempts latency_min_ns latency_median_ns latency_p99_ns latency_max_ns short_calls zero_calls"
 	man=$(sed 's/\\-/-/g; s/\\(aq//g' "$SRCDIR/man/zcp.1")
 	for k in version files pairs bytes bytes_dropped bytes_skipped \
 	    bytes_verified compare_calls seconds verify_seconds bytes_per_second \
@@ -82,7 +82,9 @@ jqr() { jq -r "$1" stats.json; }
 	    max_rss_bytes source_checked_bytes source_cached_bytes \
 	    sources_unknown bytes_cloned bytes_copied extent_map_calls \
 	    exit_status signal methods fallbacks \
-	    calls attempts method to errno reason count remembered; do
+	    calls attempts latency_min_ns latency_median_ns latency_p99_ns \
+	    latency_max_ns short_calls zero_calls \
+	    method to errno reason count remembered; do
 		grep -qE "^\.It( .*)? Li \"?$k\"?( |$)" <<<"$man" ||
 			fail "JSON key $k is not documented in man/zcp.1"
 	done
