@@ -752,7 +752,7 @@ measure_cloned(struct engine *e, const struct fdinfo *dst, off_t moved,
 	    may_have_cloned(e->pair.moved) &&
 	    extents_shared_counted(dst->fd, dst->offset, span, &shared,
 	    &e->stats.extent_calls) == -1)
-		shared = 0;
+		shared = 0;	/* a map read in part says nothing */
 	if (shared > moved)
 		shared = moved;
 	e->stats.cloned += shared;
