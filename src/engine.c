@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "engine.h"
+#include "extents.h"
 #include "method.h"
 #include "nocache.h"
 #include "probe.h"
@@ -542,6 +543,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 	if (skip_reason(e, x, m, &sk))
 		return skipped(e, x, at, &sk);
 	x->method = m;
+	x->latency = e->conf.latency ? &e->stats.method[m].latency : NULL;
 	e->running = m;
 	e->attempt = &r;
 	method_get(m)->copy(x, &r);
@@ -764,6 +766,45 @@ measure_residency(struct engine *e, const struct fdinfo *src)
 	e->stats.cache_cached += cached;
 }
 
+/* Whether one of the methods of set (1 << method_id) can share extents. */
+static bool
+may_have_cloned(unsigned set)
+{
+	int m;
+
+	for (m = 0; m < M_NMETHODS; m++)
+		if ((set & (1u << m)) &&
+		    (method_caps(m) & (METHOD_CLONES | METHOD_MAY_CLONE)))
+			return true;
+	return false;
+}
+
+/*
+ * --stats: of the bytes a pair moved, those in extents the destination
+ * now shares (a clone: FICLONE, or a copy_file_range that XFS, btrfs or
+ * an NFS server served by cloning) and the rest, which were written.
+ * The map is read only where a method that may clone moved bytes into a
+ * regular file; where it cannot be read (tmpfs), the bytes count as
+ * written.  span: how far from dst's offset the bytes may lie (holes
+ * of a sparse source between them).
+ */
+static void
+measure_cloned(struct engine *e, const struct fdinfo *dst, off_t moved,
+    off_t span)
+{
+	off_t shared = 0;
+
+	if (dst->kind == FD_REGULAR && moved > 0 &&
+	    may_have_cloned(e->pair.moved) &&
+	    extents_shared_counted(dst->fd, dst->offset, span, &shared,
+	    &e->stats.extent_calls) == -1)
+		shared = 0;	/* a map read in part says nothing */
+	if (shared > moved)
+		shared = moved;
+	e->stats.cloned += shared;
+	e->stats.copied += moved - shared;
+}
+
 /*
  * *moved: the bytes that reached dst, also when the copy failed.  Whether
  * they count as copied is the front end's to say (engine_landed): bytes
@@ -779,6 +820,7 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		.scratch = &e->scratch, .watch = &e->relay,
 	};
 	const enum method_id *chain = chain_for(e, src, dst);
+	off_t span;
 	int rc;
 
 	*moved = 0;
@@ -805,6 +847,7 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	x.maybe_more = maybe_more(e, src);
 	x.punch = punches(e, dst);
 	e->pair = (struct pairlog){ .chain = chain, .punch = x.punch };
+	span = src->st.st_size - src->offset;
 	if (e->forced[0] != M_END && all_resumed(e, src))
 		rc = 0;
 	else if (sparse_applies(e, src, dst))
@@ -813,6 +856,8 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		rc = run_chain(e, &x, chain, moved);
 	if (e->conf.nocache)
 		rc = nocache_end(e, &x, rc);
+	if (e->conf.extents)
+		measure_cloned(e, dst, *moved, span > *moved ? span : *moved);
 	stats_pair(&e->stats, e->pair.used);
 	if (e->conf.watch != NULL && e->conf.watch->pair_end != NULL)
 		e->conf.watch->pair_end(e->conf.watch->arg);

@@ -38,6 +38,9 @@ struct engine_conf {
 	bool			 trace;
 	bool			 residency;	/* --stats: measure how much of
 						 * each source is cached */
+	bool			 extents;	/* --stats: how much of each copy
+						 * shares its extents (cloned) */
+	bool			 latency;	/* --stats: time each data call */
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "fdinfo.h"
+#include "latency.h"
 #include "methods.h"
 
 #define XFER_TO_EOF	((off_t)-1)
@@ -72,6 +73,8 @@ struct xfer {
 	struct scratch	*scratch;
 	enum method_id	 method;	/* the one running, for watch */
 	const struct watcher *watch;	/* or NULL */
+	struct latency	*latency;	/* --stats: each data call's time
+					 * goes there; or NULL */
 };
 
 /*
@@ -112,6 +115,21 @@ xfer_moved(const struct xfer *x, off_t n)
 {
 	if (x->watch != NULL && n > 0)
 		x->watch->moved(x->watch->arg, x->method, n);
+}
+
+/* --stats: the clock before a data call, when calls are timed. */
+static inline uint64_t
+xfer_clock(const struct xfer *x)
+{
+	return x->latency != NULL ? latency_clock() : 0;
+}
+
+/* A data call begun at t0 (xfer_clock) returned n of want; errno stays. */
+static inline void
+xfer_timed(const struct xfer *x, uint64_t t0, ssize_t n, size_t want)
+{
+	if (x->latency != NULL)
+		latency_add(x->latency, latency_clock() - t0, n, want);
 }
 
 /* One data call of a method: at most want bytes; -1 with errno set. */

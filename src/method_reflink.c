@@ -31,11 +31,14 @@ static void
 reflink_copy(struct xfer *x, struct mresult *r)
 {
 	off_t size = x->src->st.st_size;
+	uint64_t t0;
 	int rc;
 
 	do {
 		r->calls++;
+		t0 = xfer_clock(x);
 		rc = ioctl(x->dst->fd, FICLONE, x->src->fd);
+		xfer_timed(x, t0, rc == 0 ? (ssize_t)size : -1, (size_t)size);
 	} while (rc == -1 && xfer_retry(errno));
 	if (rc == -1) {
 		mresult_fail(r, errno, "ioctl FICLONE", SIDE_BOTH);

@@ -165,6 +165,7 @@ xfer_step(struct xfer *x, const struct step *st, size_t want,
     struct mresult *r)
 {
 	bool (*retry)(int) = st->taken ? xfer_retry_taken : xfer_retry;
+	uint64_t t0;
 	ssize_t n;
 
 	for (;;) {
@@ -174,7 +175,10 @@ xfer_step(struct xfer *x, const struct step *st, size_t want,
 			return -1;
 		}
 		r->calls++;
-		if ((n = st->call(x, st->arg, want)) >= 0)
+		t0 = xfer_clock(x);
+		n = st->call(x, st->arg, want);
+		xfer_timed(x, t0, n, want);
+		if (n >= 0)
 			return n;
 		if (retry(errno))
 			continue;

@@ -1016,6 +1016,8 @@ check_combinations(struct options *o, const struct pstate *ps)
 	if (o->stats_file != NULL && o->stats == STATS_OFF)
 		o->stats = STATS_HUMAN;
 	o->engine.residency = o->stats != STATS_OFF;
+	o->engine.extents = o->stats != STATS_OFF;
+	o->engine.latency = o->stats != STATS_OFF;
 	if (cp->deref == DEREF_UNSET)
 		cp->deref = cp->recursive && !cp->hard_link ? DEREF_NEVER :
 		    DEREF_ALWAYS;

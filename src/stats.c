@@ -16,7 +16,7 @@
 #include "method.h"
 #include "stats.h"
 
-#define STATS_VERSION	3
+#define STATS_VERSION	4
 
 /* The entry for (m, next, err), made on first use; NULL when full. */
 static struct fallback_stats *
@@ -91,11 +91,16 @@ stats_add(struct stats *into, const struct stats *from)
 	into->cache_checked += from->cache_checked;
 	into->cache_cached += from->cache_cached;
 	into->cache_unknown += from->cache_unknown;
+	into->cloned += from->cloned;
+	into->copied += from->copied;
+	into->extent_calls += from->extent_calls;
 	for (i = 0; i < M_NMETHODS; i++) {
 		into->method[i].pairs += from->method[i].pairs;
 		into->method[i].bytes += from->method[i].bytes;
 		into->method[i].calls += from->method[i].calls;
 		into->method[i].attempts += from->method[i].attempts;
+		latency_merge(&into->method[i].latency,
+		    &from->method[i].latency);
 	}
 	for (i = 0; i < from->nfallbacks; i++) {
 		ff = &from->fallback[i];
@@ -204,6 +209,37 @@ human_cached(FILE *f, const struct stats *s)
 		    (double)s->cache_checked, ""));
 }
 
+/* "12.3 us": a call's time, for people. */
+static const char *
+human_ns(char *buf, size_t size, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, size, "%ju ns", (uintmax_t)ns);
+	else if (ns < 1000000)
+		snprintf(buf, size, "%.1f us", (double)ns / 1e3);
+	else if (ns < 1000000000)
+		snprintf(buf, size, "%.1f ms", (double)ns / 1e6);
+	else
+		snprintf(buf, size, "%.2f s", (double)ns / 1e9);
+	return buf;
+}
+
+/* How long a method's calls took, and how many came back short or 0. */
+static void
+human_latency(FILE *f, enum method_id m, const struct latency *l)
+{
+	char a[32], b[32], c[32], d[32];
+
+	if (l->count == 0)
+		return;
+	fprintf(f, "zcp: stats: method %s calls: %s min, %s median, %s p99,"
+	    " %s max; %lu short, %lu returned 0\n", method_name(m),
+	    human_ns(a, sizeof(a), l->min),
+	    human_ns(b, sizeof(b), latency_quantile(l, 0.5)),
+	    human_ns(c, sizeof(c), latency_quantile(l, 0.99)),
+	    human_ns(d, sizeof(d), l->max), l->short_calls, l->zero_calls);
+}
+
 static void
 print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 {
@@ -238,6 +274,11 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 	    " switches, %ld minor and %ld major page faults, peak RSS %s\n",
 	    run->vcsw, run->ivcsw, run->minflt, run->majflt,
 	    human(a, sizeof(a), (double)run->maxrss, ""));
+	fprintf(f, "zcp: stats: cloned %s (%jd bytes), copied %s (%jd bytes),"
+	    " %lu extent map %s\n", human(a, sizeof(a), (double)s->cloned,
+	    ""), (intmax_t)s->cloned, human(b, sizeof(b), (double)s->copied,
+	    ""), (intmax_t)s->copied, s->extent_calls,
+	    plural(s->extent_calls, "call", "calls"));
 	for (i = 0; i < M_NMETHODS; i++) {
 		ms = &s->method[i];
 		if (ms->attempts == 0)
@@ -248,6 +289,7 @@ print_human(FILE *f, const struct stats *s, const struct stats_run *run)
 		    human(a, sizeof(a), (double)ms->bytes, ""),
 		    (intmax_t)ms->bytes, ms->calls,
 		    plural(ms->calls, "call", "calls"));
+		human_latency(f, (enum method_id)i, &ms->latency);
 	}
 	for (i = 0; i < s->nfallbacks; i++)
 		human_fallback(f, &s->fallback[i]);
@@ -306,6 +348,22 @@ json_fallback(FILE *f, const struct fallback_stats *fb)
 	    fb->remembered);
 }
 
+/* A method's call times (null when none was timed) and short calls. */
+static void
+json_latency(FILE *f, const struct latency *l)
+{
+	if (l->count == 0)
+		fputs(",\"latency_min_ns\":null,\"latency_median_ns\":null,"
+		    "\"latency_p99_ns\":null,\"latency_max_ns\":null", f);
+	else
+		fprintf(f, ",\"latency_min_ns\":%ju,\"latency_median_ns\":%ju,"
+		    "\"latency_p99_ns\":%ju,\"latency_max_ns\":%ju",
+		    (uintmax_t)l->min, (uintmax_t)latency_quantile(l, 0.5),
+		    (uintmax_t)latency_quantile(l, 0.99), (uintmax_t)l->max);
+	fprintf(f, ",\"short_calls\":%lu,\"zero_calls\":%lu}",
+	    l->short_calls, l->zero_calls);
+}
+
 static void
 print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 {
@@ -324,6 +382,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    "\"minor_page_faults\":%ld,\"major_page_faults\":%ld,"
 	    "\"max_rss_bytes\":%ld,\"source_checked_bytes\":%jd,"
 	    "\"source_cached_bytes\":%jd,\"sources_unknown\":%lu,"
+	    "\"bytes_cloned\":%jd,\"bytes_copied\":%jd,"
+	    "\"extent_map_calls\":%lu,"
 	    "\"exit_status\":%d,\"signal\":", STATS_VERSION, s->files,
 	    s->pairs, (intmax_t)s->bytes, (intmax_t)s->dropped,
 	    (intmax_t)s->skipped, (intmax_t)s->verified, s->compare_calls,
@@ -331,7 +391,8 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 	    rate(s, run), run->user, run->system, run->vcsw, run->ivcsw,
 	    run->minflt, run->majflt, run->maxrss,
 	    (intmax_t)s->cache_checked, (intmax_t)s->cache_cached,
-	    s->cache_unknown, run->exit_status);
+	    s->cache_unknown, (intmax_t)s->cloned, (intmax_t)s->copied,
+	    s->extent_calls, run->exit_status);
 	if (run->signo != 0)
 		fprintf(f, "\"SIG%s\"", sigabbrev_np(run->signo));
 	else
@@ -342,9 +403,10 @@ print_json(FILE *f, const struct stats *s, const struct stats_run *run)
 		if (ms->attempts == 0)
 			continue;
 		fprintf(f, "%s\"%s\":{\"pairs\":%lu,\"bytes\":%jd,"
-		    "\"calls\":%lu,\"attempts\":%lu}", sep,
+		    "\"calls\":%lu,\"attempts\":%lu", sep,
 		    method_name((enum method_id)i), ms->pairs,
 		    (intmax_t)ms->bytes, ms->calls, ms->attempts);
+		json_latency(f, &ms->latency);
 		sep = ",";
 	}
 	fputs("},\"fallbacks\":[", f);

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "latency.h"
 #include "methods.h"
 
 struct mresult;
@@ -26,6 +27,7 @@ struct method_stats {
 	off_t		 bytes;
 	unsigned long	 calls;
 	unsigned long	 attempts;	/* times it ran */
+	struct latency	 latency;	/* its calls' times, when timed */
 };
 
 /* A method that said "unsupported" and the one tried next. */
@@ -51,6 +53,10 @@ struct stats {
 	off_t			 cache_checked;	/* bytes looked at */
 	off_t			 cache_cached;	/* of those, in the page cache */
 	unsigned long		 cache_unknown;	/* sources it cannot say of */
+	/* Of the methods' bytes, by the destinations' extent maps: */
+	off_t			 cloned;	/* in extents shared: cloned */
+	off_t			 copied;	/* the rest: written */
+	unsigned long		 extent_calls;	/* FS_IOC_FIEMAP calls */
 	struct method_stats	 method[M_NMETHODS];
 	struct fallback_stats	 fallback[STATS_MAX_FALLBACKS];
 	int			 nfallbacks;

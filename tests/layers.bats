@@ -3,16 +3,17 @@
 # #include lines.  This is where the parts are written down (README.md's
 # "Inside zcp" says what each does):
 #
-#   base      diag, sig: messages and stop requests; they know no other part.
+#   base      diag, sig, latency: messages, stop requests, the histogram of
+#             call times; they know no other part.
 #   methods   method_*.c, methods.c: one system-call path each, behind the
 #             method interface (method.h, methods.h, fdinfo.h); they know
 #             that interface and base only.
 #   engine    engine, fdinfo, probe, sparse, throttle, nocache, resume,
-#             verify, residency: the decision table, the fallback,
+#             verify, residency, extents: the decision table, the fallback,
 #             --bwlimit's pace, --nocache's drops, --resume's check,
-#             --verify's read-back, the cache residency for --stats; it
-#             knows the methods' interface, the reports and base, never
-#             the cp rules or the walk.
+#             --verify's read-back, the cache residency and the extent map
+#             for --stats; it knows the methods' interface, the reports and
+#             base, never the cp rules or the walk.
 #   reports   trace, stats, progress: what the engine says it did; they know
 #             the method interface and base, never the engine's insides, the
 #             cp rules or the walk.
@@ -28,10 +29,10 @@ setup() { load common; }
 # part FILE: the part a src/ file belongs to, by its base name.
 part() {
 	case ${1%.[ch]} in
-	diag | sig) echo base ;;
+	diag | sig | latency) echo base ;;
 	method | methods | method_*) echo methods ;;
 	engine | fdinfo | probe | sparse | throttle | nocache | resume | \
-	verify | residency)
+	verify | residency | extents)
 		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
