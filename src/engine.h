@@ -38,6 +38,9 @@ struct engine_conf {
 	bool			 trace;
 	bool			 residency;	/* --stats: measure how much of
 						 * each source is cached */
+	bool			 quiet_refusal;	/* --bench: a forced method
+						 * the kernel refuses is no
+						 * error to print */
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 
@@ -102,5 +105,8 @@ int		 engine_verify(struct engine *, const struct fdinfo *,
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);
+const enum method_id *engine_chain(const struct fdinfo *,
+		    const struct fdinfo *);
+bool		 engine_refused(const struct engine *, int *, const char **);
 
 #endif
