@@ -8,11 +8,11 @@
 #             method interface (method.h, methods.h, fdinfo.h); they know
 #             that interface and base only.
 #   engine    engine, fdinfo, probe, sparse, throttle, nocache, resume,
-#             verify, residency: the decision table, the fallback,
+#             verify, residency, extents: the decision table, the fallback,
 #             --bwlimit's pace, --nocache's drops, --resume's check,
-#             --verify's read-back, the cache residency for --stats; it
-#             knows the methods' interface, the reports and base, never
-#             the cp rules or the walk.
+#             --verify's read-back, the cache residency and the extent map
+#             for --stats; it knows the methods' interface, the reports and
+#             base, never the cp rules or the walk.
 #   reports   trace, stats, progress: what the engine says it did; they know
 #             the method interface and base, never the engine's insides, the
 #             cp rules or the walk.
@@ -31,7 +31,7 @@ part() {
 	diag | sig) echo base ;;
 	method | methods | method_*) echo methods ;;
 	engine | fdinfo | probe | sparse | throttle | nocache | resume | \
-	verify | residency)
+	verify | residency | extents)
 		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
