@@ -24,6 +24,7 @@
 #include "bench.h"
 #include "diag.h"
 #include "engine.h"
+#include "extents.h"
 #include "methods.h"
 #include "options.h"
 #include "sig.h"
@@ -366,7 +367,21 @@ round_stats(struct row *row, struct round *rd, const struct stats *st)
 	}
 	rd->checked = st->cache_checked;
 	rd->cached = st->cache_cached;
-	rd->cloned = -1;
+}
+
+/*
+ * DEST's bytes in extents it shares (a clone, or a copy_file_range the
+ * filesystem served by cloning), or -1 where the extent map cannot be
+ * read (tmpfs, a pipe).
+ */
+static off_t
+cloned(const struct bench *b, const struct fdinfo *d)
+{
+	off_t shared;
+
+	if (b->to_stdout || extents_shared(d->fd, 0, b->size, &shared) == -1)
+		return -1;
+	return shared;
 }
 
 /* The row's method refused the pair: a result, said once. */
@@ -411,6 +426,7 @@ run_round(struct bench *b, struct row *row)
 			} else if (rc == 0 &&
 			    (rc = check_round(b, e, &s, &d, moved)) == 0) {
 				round_stats(row, rd, engine_stats(e));
+				rd->cloned = cloned(b, &d);
 				row->done++;
 			}
 			rc = close_dest(b, &d, rc, !row->refused);

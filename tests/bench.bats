@@ -170,13 +170,51 @@ drop() {
 	assert_line '  reflink          n/a: --reflink=never'
 }
 
-@test "--bench on XFS: reflink serves, no row refused" {
+# cloned JSON: "method:cloned_bytes ..." of each row that ran.
+cloned() {
+	echo "$1" | jq -r '[.methods[] | select(.refused | not) |
+	    "\(.method):\(.cloned_bytes)"] | join(" ")'
+}
+
+@test "--bench on XFS: reflink serves, and clones, as copy_file_range does" {
 	fs xfs mnt
 	mkdata mnt/a 300000
 	run zcp --bench=2 --stats=json mnt/a mnt/b
 	assert_success
 	assert_equal "$(echo "$output" | jq '[.methods[] | select(.refused)] | length')" 0
 	assert_equal "$(echo "$output" | jq -r .auto_chose)" reflink
+	assert_equal "$(cloned "$output")" \
+	    "auto:300000 reflink:300000 copy_file_range:300000 sendfile:0 readwrite:0"
+	run zcp --bench=1 mnt/a mnt/b
+	assert_line --regexp '^[ *] reflink .* 293 KiB +100%$'
+}
+
+@test "--bench on XFS with --reflink=never: nothing cloned" {
+	fs xfs mnt
+	mkdata mnt/a 300000
+	run zcp --bench=2 --reflink=never --stats=json mnt/a mnt/b
+	assert_success
+	assert_equal "$(cloned "$output")" "auto:0 sendfile:0 readwrite:0"
+	assert_equal "$(echo "$output" | jq -r '.methods[] | select(.refused) | .reason')" \
+	    "--reflink=never
+--reflink=never, and it can clone on this filesystem"
+}
+
+@test "--bench on ext4 clones nothing; on tmpfs the extent map is unknown" {
+	fs ext4 mnt
+	mkdata mnt/a 300000
+	run zcp --bench=1 --stats=json mnt/a mnt/b
+	assert_success
+	assert_equal "$(cloned "$output")" \
+	    "auto:0 copy_file_range:0 sendfile:0 readwrite:0"
+	fs tmpfs mnt2
+	mkdata mnt2/a 300000
+	run zcp --bench=1 --stats=json mnt2/a mnt2/b
+	assert_success
+	assert_equal "$(cloned "$output")" \
+	    "auto:null copy_file_range:null sendfile:null readwrite:null"
+	run zcp --bench=1 mnt2/a mnt2/b
+	assert_line --regexp '^[ *] readwrite .* - +100%$'
 }
 
 @test "--keep leaves the last whole copy at DEST; without it DEST goes" {
