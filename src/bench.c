@@ -576,7 +576,7 @@ human_row(FILE *f, const struct bench *b, const struct row *row,
 		strcpy(clone, "-");
 	if (share >= 0)
 		snprintf(cached, sizeof(cached), "%.0f%%", share);
-	fprintf(f, "%8.2f %11s %7.2f %7.2f %6lu %13s %7s %6s\n",
+	fprintf(f, "%8.2f %11s %7.2f %7.2f %6lu %15s %7s %6s\n",
 	    row->median * unit, rate, row->user * unit, row->system * unit,
 	    row->calls, band, clone, cached);
 }
@@ -618,7 +618,7 @@ human_report(FILE *f, const struct bench *b)
 	    fdkind_name(b->sfi.kind), fdkind_name(b->dkind.kind), size,
 	    b->o->bench, b->o->bench == 1 ? "round" : "rounds",
 	    cache_word(b->o->bench_cache));
-	fprintf(f, "  %-16s %8s %11s %7s %7s %6s %13s %7s %6s\n", "method",
+	fprintf(f, "  %-16s %8s %11s %7s %7s %6s %15s %7s %6s\n", "method",
 	    "median", "rate", "user", "system", "calls", "min-max",
 	    "cloned", "cached");
 	for (i = 0; i < b->nrows; i++)
