@@ -320,3 +320,39 @@ cloned() {
 	assert_line --index 0 "zcp: options --bench and --method are mutually exclusive"
 	assert_file_not_exist b
 }
+
+@test "a stop signal during --bench removes DEST, even with --keep, and ends by the signal" {
+	mkdata a 1048576
+	"$ZCP" --bench=100000 --keep a b > out 2>&1 &
+	local pid=$! i
+	for i in $(seq 100); do
+		[ -e b ] && break
+		sleep 0.1
+	done
+	# SIGTERM: a shell without job control starts background jobs with
+	# SIGINT ignored.
+	kill -TERM "$pid"
+	local rc=0
+	wait "$pid" || rc=$?
+	assert_equal "$rc" 143
+	assert_file_not_exist b
+	assert_equal "$(cat out)" ""
+}
+
+@test "--bench reads a block device again: auto and the pair's chain" {
+	need_root_for "attach a loop device"
+	mkdata img 300000
+	truncate -s 307200 img
+	local dev want
+	dev=$(losetup -f --show img 2>/dev/null) ||
+		skip "cannot attach a loop device here"
+	want="auto $(chain "$dev" c)"
+	rm -f c
+	run zcp --bench=2 --stats=json "$dev" b
+	losetup -d "$dev"
+	assert_success
+	assert_equal "$(echo "$output" | jq -r '[.methods[].method] | join(" ")')" "$want"
+	assert_equal "$(echo "$output" | jq -r '.source_kind, .bytes')" "block device
+307200"
+	assert_file_not_exist b
+}
