@@ -53,7 +53,9 @@ struct row {
 	char		 whybuf[160];
 	int		 done;		/* rounds run */
 	struct round	*rounds;
-	off_t		 moved[M_NMETHODS];	/* auto: by each method */
+	off_t		 moved[M_NMETHODS];	/* bytes, and pairs finished,
+						 * by each method: which one
+						 * served auto */
 	double		 median, min, max, user, system;
 	unsigned long	 calls;
 };
@@ -386,16 +388,38 @@ cloned(const struct bench *b, const struct fdinfo *d)
 
 /* The row's method refused the pair: a result, said once. */
 static void
-refused(struct row *row, const struct engine *e)
+refused(struct row *row, int err, const char *why)
 {
-	const char *why;
-
 	row->refused = true;
-	(void)engine_refused(e, &row->err, &why);
+	row->err = err;
 	if (why != NULL) {
 		snprintf(row->whybuf, sizeof(row->whybuf), "%s", why);
 		row->why = row->whybuf;
 	}
+}
+
+/* The round, between the opening of its files and their closing. */
+static int
+round_between(struct bench *b, struct engine *e, struct row *row,
+    struct fdinfo *s, struct fdinfo *d)
+{
+	struct round *rd = &row->rounds[row->done];
+	const char *why;
+	off_t moved;
+	int err;
+
+	if (copy_timed(e, s, d, rd, &moved) == -1) {
+		if (!engine_refused(e, &err, &why))
+			return -1;
+		refused(row, err, why);
+		return 0;
+	}
+	if (check_round(b, e, s, d, moved) == -1)
+		return -1;
+	round_stats(row, rd, engine_stats(e));
+	rd->cloned = cloned(b, d);
+	row->done++;
+	return 0;
 }
 
 /* One round of row's method, a fresh engine as a fresh zcp would be. */
@@ -403,12 +427,9 @@ static int
 run_round(struct bench *b, struct row *row)
 {
 	struct engine_conf conf = b->o->engine;
-	struct round *rd = &row->rounds[row->done];
 	struct fdinfo s, d;
 	struct engine *e;
-	off_t moved;
-	int rc = -1, err;
-	const char *why;
+	int rc = -1;
 
 	conf.method = row->method;
 	conf.residency = conf.quiet_refusal = true;
@@ -418,19 +439,9 @@ run_round(struct bench *b, struct row *row)
 		return -1;
 	}
 	if (open_source(b, &s) == 0) {
-		if (open_dest(b, &d) == 0) {
-			rc = copy_timed(e, &s, &d, rd, &moved);
-			if (rc == -1 && engine_refused(e, &err, &why)) {
-				refused(row, e);
-				rc = 0;
-			} else if (rc == 0 &&
-			    (rc = check_round(b, e, &s, &d, moved)) == 0) {
-				round_stats(row, rd, engine_stats(e));
-				rd->cloned = cloned(b, &d);
-				row->done++;
-			}
-			rc = close_dest(b, &d, rc, !row->refused);
-		}
+		if (open_dest(b, &d) == 0)
+			rc = close_dest(b, &d, round_between(b, e, row, &s, &d),
+			    !row->refused);
 		close(s.fd);
 	}
 	engine_free(e);
