@@ -43,6 +43,10 @@ _zcp()
 	--bwlimit)
 		return
 		;;
+	--bench)
+		COMPREPLY=($(compgen -W '1 3 5 10' -- "$cur"))
+		return
+		;;
 	--stats)
 		COMPREPLY=($(compgen -W 'human json' -- "$cur"))
 		return
@@ -67,8 +71,9 @@ _zcp()
 
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W '-a --archive --atomic --attributes-only --backup
-		    --backup= -b --bwlimit= --copy-contents -d -f --force -i --interactive -H
-		    -j --jobs= --keep-directory-symlink -l --link -L --dereference --method=
+		    --backup= -b --bench --bench= --bwlimit= --cold --copy-contents -d -f
+		    --force -i --interactive -H --hot -j --jobs= --keep
+		    --keep-directory-symlink -l --link -L --dereference --method=
 		    --nocache -n --no-clobber -P --no-dereference -p --preserve --preserve=
 		    --no-preserve= --parents --pipe-size= --progress -R -r
 		    --recursive --reflink --reflink= --remove-destination --resume

@@ -5,13 +5,17 @@ complete -c zcp -l atomic -d 'Make each destination file appear whole or not at 
 complete -c zcp -l attributes-only -d "Don't copy the data, just the attributes"
 complete -c zcp -l backup -f -a 'none off simple never existing nil numbered t' -d 'Back up each existing destination'
 complete -c zcp -s b -d 'Like --backup but takes no argument'
+complete -c zcp -l bench -f -a '1 3 5 10' -d 'Copy with auto and each method of the pair N times, and compare'
 complete -c zcp -l bwlimit -x -d 'Copy at most RATE bytes a second (e.g. 50M)'
+complete -c zcp -l cold -d 'With --bench, drop the source from the page cache before each round'
 complete -c zcp -l copy-contents -d 'Copy contents of special files when recursive'
 complete -c zcp -s d -d 'Same as --no-dereference --preserve=links'
 complete -c zcp -s f -l force -d 'Remove a destination that cannot be opened and retry'
 complete -c zcp -s i -l interactive -d 'Prompt before overwrite'
 complete -c zcp -s j -l jobs -x -a 'auto 1 2 4 8' -d 'Copy N files at a time'
 complete -c zcp -s H -d 'Follow command-line symbolic links'
+complete -c zcp -l hot -d 'With --bench, read the source once first'
+complete -c zcp -l keep -d "With --bench, keep the last round's DEST"
 complete -c zcp -l keep-directory-symlink -d 'Copy into existing symlinks to directories'
 complete -c zcp -s l -l link -d 'Hard link files instead of copying'
 complete -c zcp -s L -l dereference -d 'Always follow symbolic links'

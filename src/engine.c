@@ -124,6 +124,7 @@ struct engine {
 	struct stats		 stats;
 	enum method_id		 forced[2];
 	struct lastfail		 last;
+	bool			 exhausted;	/* every method refused */
 	struct pairlog		 pair;
 	struct throttle		 throttle;	/* --bwlimit */
 	struct nocache		 nocache;	/* --nocache */
@@ -322,18 +323,28 @@ engine_stats(const struct engine *e)
 	return &e->stats;
 }
 
-static const enum method_id *
-chain_for(const struct engine *e, const struct fdinfo *s,
-    const struct fdinfo *d)
+/*
+ * The decision table's methods for a pair of these kinds, in the order
+ * auto tries them, ended by M_END: what --bench compares.
+ */
+const enum method_id *
+engine_chain(const struct fdinfo *s, const struct fdinfo *d)
 {
 	size_t i;
 
-	if (e->forced[0] != M_END)
-		return e->forced;
 	for (i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if ((routes[i].src & K(s->kind)) && (routes[i].dst & K(d->kind)))
 			break;
 	return routes[i].chain;
+}
+
+static const enum method_id *
+chain_for(const struct engine *e, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	if (e->forced[0] != M_END)
+		return e->forced;
+	return engine_chain(s, d);
 }
 
 /*
@@ -464,15 +475,21 @@ report_error(const struct xfer *x, const struct mresult *r)
 		    quote_n(1, x->dst->name));
 }
 
-/* Every method of the chain refused: only a forced one gets here. */
+/*
+ * Every method of the chain refused: only a forced one gets here.
+ * --bench makes that a result of its own (engine_refused), not an error.
+ */
 static void
-report_exhausted(const struct engine *e, const struct xfer *x)
+report_exhausted(struct engine *e, const struct xfer *x)
 {
 	const struct lastfail *l = &e->last;
 	const char *s = quote_n(0, x->src->name), *d = quote_n(1, x->dst->name);
 	const char *m = method_name(l->method);
 	char after[64] = "";
 
+	e->exhausted = true;
+	if (e->conf.quiet_refusal)
+		return;
 	if (e->conf.reflink == REFLINK_ALWAYS) {
 		if (l->why != NULL)
 			diag(0, "failed to clone %s from %s: %s", d, s, l->why);
@@ -721,6 +738,7 @@ engine_check(struct engine *e, const struct fdinfo *src,
 	struct skip sk;
 
 	e->pair = (struct pairlog){ .chain = NULL };
+	e->exhausted = false;
 	if (engine_can_verify(e, src, dst) == -1)
 		return -1;
 	if (e->forced[0] == M_END || all_resumed(e, src))
@@ -826,6 +844,7 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 	*moved = 0;
 	e->stats.pairs++;
 	e->inflight = 0;
+	e->exhausted = false;
 	if (e->conf.residency)
 		measure_residency(e, src);
 	snapshot(e);
@@ -1100,4 +1119,18 @@ engine_report(struct engine *e, struct pair_report *rep)
 		rep->holes = holes(p);
 	}
 	e->pair = (struct pairlog){ .chain = NULL };
+}
+
+/*
+ * Whether the last engine_check or engine_copy failed because every
+ * method refused the pair, rather than with an error: then *err is the
+ * kernel's errno, or 0 with *why, the reason that needs no call (an
+ * option, a kind of file), or neither (a 0 before the end).
+ */
+bool
+engine_refused(const struct engine *e, int *err, const char **why)
+{
+	*err = e->last.err;
+	*why = e->last.why;
+	return e->exhausted;
 }

@@ -41,6 +41,9 @@ struct engine_conf {
 	bool			 extents;	/* --stats: how much of each copy
 						 * shares its extents (cloned) */
 	bool			 latency;	/* --stats: time each data call */
+	bool			 quiet_refusal;	/* --bench: a forced method
+						 * the kernel refuses is no
+						 * error to print */
 	const struct watcher	*watch;		/* --progress, or NULL */
 };
 
@@ -109,5 +112,8 @@ void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 unsigned long	 engine_pairs(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);
+const enum method_id *engine_chain(const struct fdinfo *,
+		    const struct fdinfo *);
+bool		 engine_refused(const struct engine *, int *, const char **);
 
 #endif

@@ -73,6 +73,8 @@ static enum optrc	 set_backup(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_suffix(struct options *, struct pstate *,
 			    const char *);
+static enum optrc	 set_bench(struct options *, struct pstate *,
+			    const char *);
 static enum optrc	 set_bwlimit(struct options *, struct pstate *,
 			    const char *);
 static enum optrc	 set_d(struct options *, struct pstate *,
@@ -158,10 +160,19 @@ static const struct optdef optdefs[] = {
 	{ NULL, "b", no_argument, NULL,
 	  "like --backup but does not accept an argument",
 	  CALL(set_backup) },
+	{ "bench", NULL, optional_argument, "[=N]",
+	  "copy SOURCE to DEST N times (default 5) with\n"
+	  "  auto and with each method the pair allows, and\n"
+	  "  print a table of their times; DEST is removed",
+	  CALL(set_bench) },
 	{ "bwlimit", NULL, required_argument, "=RATE",
 	  "copy at most RATE bytes a second (e.g. 50M;\n"
 	  "  k, M, G multiply by 1024, 1024^2, 1024^3)",
 	  CALL(set_bwlimit) },
+	{ "cold", NULL, no_argument, NULL,
+	  "with --bench, drop the source from the page\n"
+	  "  cache before each round",
+	  VALUE(bench_cache, CACHE_COLD) },
 	{ "copy-contents", NULL, no_argument, NULL,
 	  "copy contents of special files when recursive",
 	  FLAG(cp.copy_contents) },
@@ -180,6 +191,9 @@ static const struct optdef optdefs[] = {
 	  "prompt before overwrite (overrides a previous -n\n"
 	  "  or --update=none[-fail] option)",
 	  CALL(set_interactive) },
+	{ "hot", NULL, no_argument, NULL,
+	  "with --bench, read the source once first",
+	  VALUE(bench_cache, CACHE_HOT) },
 	{ NULL, "H", no_argument, NULL,
 	  "follow command-line symbolic links in SOURCE",
 	  VALUE(cp.deref, DEREF_COMMAND_LINE) },
@@ -187,6 +201,9 @@ static const struct optdef optdefs[] = {
 	  "copy N files at a time (auto: one per CPU this\n"
 	  "  process may use, the default; 1: one by one)",
 	  CALL(set_jobs) },
+	{ "keep", NULL, no_argument, NULL,
+	  "with --bench, keep the last round's DEST",
+	  FLAG(bench_keep) },
 	{ "keep-directory-symlink", NULL, no_argument, NULL,
 	  "with -r, copy into an existing symlink to a\n"
 	  "  directory instead of refusing to replace it",
@@ -609,6 +626,33 @@ pipe_max_size(void)
 }
 
 /*
+ * --bench[=N]: N rounds of each method, 1 to BENCH_MAX_ROUNDS; digits
+ * only, as --pipe-size's, so that "-1" and "5x" are refused.
+ */
+static enum optrc
+set_bench(struct options *o, struct pstate *ps, const char *arg)
+{
+	unsigned long v;
+
+	(void)ps;
+	if (arg == NULL) {
+		o->bench = BENCH_ROUNDS;
+		return OPT_OK;
+	}
+	if (!size_syntax(arg) || strpbrk(arg, "kKmMgGtTpPeE") != NULL ||
+	    (v = strtoul(arg, NULL, 10)) == 0) {
+		diag(0, "invalid number of rounds: %s", quote(arg));
+		return OPT_FAIL;
+	}
+	if (v > BENCH_MAX_ROUNDS || strlen(arg) > 9) {
+		diag(EOVERFLOW, "invalid number of rounds: %s", quote(arg));
+		return OPT_FAIL;
+	}
+	o->bench = (int)v;
+	return OPT_OK;
+}
+
+/*
  * --preserve=LIST and --no-preserve=LIST, comma-separated.  An empty
  * item ("mode,,links", "") is an ambiguous argument, as in cp.
  */
@@ -965,6 +1009,40 @@ check_keep(struct cpopts *cp, const struct pstate *ps)
 	return 0;
 }
 
+/*
+ * --bench copies one file to one destination, again and again, the
+ * same way each time: options that change what a copy is, or watch it,
+ * have no place there; --cold, --hot and --keep have none without it.
+ */
+static int
+check_bench(const struct options *o)
+{
+	const struct cpopts *cp = &o->cp;
+	const char *other = NULL;
+
+	if (o->bench == 0) {
+		if (o->bench_cache != CACHE_ASIS || o->bench_keep) {
+			diag_usage("options --cold, --hot and --keep need"
+			    " --bench");
+			return -1;
+		}
+		return 0;
+	}
+	if (cp->hard_link || cp->symbolic_link)
+		other = cp->hard_link ? "--link" : "--symbolic-link";
+	else if (cp->attr_only || cp->resume || cp->atomic)
+		other = cp->attr_only ? "--attributes-only" : cp->resume ?
+		    "--resume" : "--atomic";
+	else if (o->progress || cp->parents)
+		other = o->progress ? "--progress" : "--parents";
+	else if (o->engine.method >= 0 || o->engine.reflink == REFLINK_ALWAYS)
+		other = o->engine.method >= 0 ? "--method" : "--reflink=always";
+	if (other == NULL)
+		return 0;
+	diag_usage("options --bench and %s are mutually exclusive", other);
+	return -1;
+}
+
 /* cp's checks after parsing, and its defaults that depend on others. */
 static int
 check_combinations(struct options *o, const struct pstate *ps)
@@ -1004,7 +1082,7 @@ check_combinations(struct options *o, const struct pstate *ps)
 		    " other", method_name(o->engine.method));
 		return -1;
 	}
-	if (contradicts_sparse(&o->engine))
+	if (contradicts_sparse(&o->engine) || check_bench(o) == -1)
 		return -1;
 	if (o->engine.reflink == REFLINK_ALWAYS && o->engine.method >= 0 &&
 	    !(method_caps(o->engine.method) & METHOD_CLONES)) {

@@ -312,7 +312,7 @@ reason(int err)
 }
 
 /* A JSON string; the texts here are errno and method names, reasons. */
-static void
+void
 json_str(FILE *f, const char *str)
 {
 	fputc('"', f);

@@ -93,6 +93,7 @@ struct stats_run {
 
 void	 stats_print(FILE *, enum stats_format, const struct stats *,
 	    const struct stats_run *);
+void	 json_str(FILE *, const char *);
 void	 stats_snapshot(FILE *, off_t, double, enum method_id,
 	    unsigned long);
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "cp.h"
 #include "diag.h"
 #include "engine.h"
@@ -232,6 +233,31 @@ reporting_end(struct reporting *r, const struct options *o,
 	return 0;
 }
 
+/*
+ * --bench: one pair, copied again and again; its report goes to the
+ * --stats-file if one is named, emptied now, since it is no operand.
+ */
+static int
+run_bench(const struct options *o, const bool closed[3])
+{
+	struct reporting r = { 0 };
+	int rc;
+
+	if (o->stats_file != NULL) {
+		if (stats_file_open(&r, o) == -1)
+			return 1;
+		if (ftruncate(fileno(r.stats), 0) == -1 && errno != EINVAL)
+			diag(errno, "error writing %s", quote(o->stats_file));
+	}
+	rc = bench_main(o, closed[1], r.stats);
+	if (r.stats != NULL && fclose(r.stats) == EOF) {
+		diag(errno, "error writing %s", quote(o->stats_file));
+		rc = 1;
+	}
+	sig_reraise();
+	return rc;
+}
+
 /* What every copy of the run shares: the options, who zcp is, umask. */
 static void
 copier_init(struct copier *c, const struct options *o, const bool closed[3])
@@ -270,6 +296,8 @@ main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	if (options_parse(argc, argv, &o) == -1)
 		return 1;
+	if (o.bench > 0)
+		return run_bench(&o, closed);
 	copier_init(&c, &o, closed);
 	if (reporting_start(&r, &o, &c) == -1)
 		return 1;

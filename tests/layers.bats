@@ -22,7 +22,8 @@
 #             at a time (pool: -j's workers, which copy entries the walk
 #             hands them); they reach the engine through engine.h (and the
 #             descriptors it classifies, fdinfo.h) only.
-#   front     zcp.c, options: the command line; it may include any part.
+#   front     zcp.c, options, bench: the command line, and --bench, which
+#             runs the engine again and again; it may include any part.
 
 setup() { load common; }
 
@@ -37,7 +38,7 @@ part() {
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
 	parents | path | sync | prewalk | pool) echo walk ;;
-	zcp | options) echo front ;;
+	zcp | options | bench) echo front ;;
 	*) echo none ;;
 	esac
 }
