@@ -644,3 +644,26 @@ os.execv(sys.argv[1], [sys.argv[1], "--trace", "-", "-"])' "$ZCP" 2>err | cat > 
 		assert_num "$(jqr .source_cached_bytes)" -lt 1048576
 	done
 }
+
+@test "stats: past 64 MiB the source's cache is sampled: 16 windows, by cachestat and by mincore" {
+	need_jq
+	need_strace
+	local spec calls
+	[ "$(stat -f -c %T .)" != tmpfs ] || skip "tmpfs keeps its pages"
+	mkdata src 96M
+	sync src
+	for spec in "" cachestat:ENOSYS:1:0; do
+		# The first half cached, the second not.
+		dd if=src iflag=nocache count=0 status=none
+		head -c 48M src > /dev/null
+		with_faults "$spec" strace -f -o trace.txt \
+		    "$ZCP" --stats=json src dst 2> stats.json
+		assert_equal "$(jqr .source_checked_bytes)" 100663296
+		# 7 to 9 windows of 16: readahead goes past 48 MiB.
+		assert_num "$(jqr .source_cached_bytes)" -ge 44040192
+		assert_num "$(jqr .source_cached_bytes)" -le 56623104
+		# The shim answers the first cachestat itself: mincore then.
+		calls=$(grep -cE '^[0-9]+ +(mincore|syscall_0x1c3)\(' trace.txt)
+		assert_equal "$calls" 16
+	done
+}
