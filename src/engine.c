@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,8 +118,19 @@ struct pairlog {
 	bool		 punch;		/* runs of zeros made holes */
 };
 
+/*
+ * What every engine of the run (-j's workers) has done, for a snapshot:
+ * each adds its bytes and calls as they end, the first engine owns it.
+ */
+struct totals {
+	_Atomic long long	 bytes;
+	_Atomic unsigned long	 calls;
+};
+
 struct engine {
 	struct engine_conf	 conf;
+	struct totals		*totals;
+	bool			 own_totals;
 	struct scratch		 scratch;
 	struct remembered		*remembered;
 	struct stats		 stats;
@@ -210,15 +222,18 @@ static void
 snapshot(struct engine *e)
 {
 	unsigned long calls = e->attempt != NULL ? e->attempt->calls : 0;
-	int m;
+	struct held *h;
 
 	if (!sig_snapshot())
 		return;
-	for (m = 0; m < M_NMETHODS; m++)
-		calls += e->stats.method[m].calls;
+	calls += atomic_load(&e->totals->calls);
+	/* Not held with a file's lines (-j): it is about now. */
+	h = out_hold(NULL);
 	diag_line();
-	stats_snapshot(stderr, e->stats.bytes + e->inflight,
-	    seconds_since(&e->start), e->attempt != NULL ? e->running : M_END, calls);
+	stats_snapshot(stderr, atomic_load(&e->totals->bytes) + e->inflight,
+	    seconds_since(&e->start), e->attempt != NULL ? e->running : M_END,
+	    calls);
+	out_hold(h);
 }
 
 /*
@@ -251,10 +266,13 @@ engine_new(const struct engine_conf *conf)
 
 	if (e == NULL)
 		return NULL;
-	if ((e->remembered = remembered_new()) == NULL) {
+	if ((e->remembered = remembered_new()) == NULL ||
+	    (e->totals = calloc(1, sizeof(*e->totals))) == NULL) {
+		remembered_free(e->remembered);
 		free(e);
 		return NULL;
 	}
+	e->own_totals = true;
 	e->conf = *conf;
 	e->scratch.pipefd[0] = e->scratch.pipefd[1] = -1;
 	e->scratch.pipe_size = conf->pipe_size;
@@ -282,6 +300,8 @@ engine_free(struct engine *e)
 	free(e->scratch.buf);
 	free(e->cmpbuf);
 	remembered_free(e->remembered);
+	if (e->own_totals)
+		free(e->totals);
 	free(e);
 }
 
@@ -299,6 +319,9 @@ engine_fork(struct engine *e)
 		return NULL;
 	remembered_free(f->remembered);
 	f->remembered = remembered_share(e->remembered);
+	free(f->totals);
+	f->totals = e->totals;
+	f->own_totals = false;
 	return f;
 }
 
@@ -576,6 +599,7 @@ attempt(struct engine *e, struct xfer *x, const enum method_id *at,
 		next = next_method(e, x, at);
 	}
 	stats_attempt(&e->stats, m, next, &r);
+	atomic_fetch_add(&e->totals->calls, r.calls);
 	log_attempt(&e->pair, m, &r);
 	if (e->conf.trace)
 		trace_result(m, &r, next, shares_pages(e, m, x, &r), note);
@@ -1042,9 +1066,10 @@ engine_verify(struct engine *e, const struct fdinfo *src,
 void
 engine_landed(struct engine *e, off_t moved, bool kept, bool whole)
 {
-	if (kept)
+	if (kept) {
 		e->stats.bytes += moved;
-	else
+		atomic_fetch_add(&e->totals->bytes, (long long)moved);
+	} else
 		e->stats.dropped += moved;
 	if (whole)
 		e->stats.files++;

@@ -451,6 +451,29 @@ assert_snapshot() {
 	cmp src out
 }
 
+@test "SIGUSR1: with -j2, the snapshot counts the bytes of every worker" {
+	local f i=0 line bytes
+	mkdir src
+	for f in a b c d e; do : > "src/$f"; done
+	# In the walk's (inode) order: the first file, which the walk copies
+	# itself, small; then four of 2 MiB, two at a time at 1 MiB/s each.
+	for f in $(ls -U -i src | sort -n | awk '{print $2}'); do
+		i=$((i + 1))
+		if [ $i -eq 1 ]; then printf 'x\n' > "src/$f"; else mkdata "src/$f" 2M; fi
+	done
+	"$ZCP" -r -j2 --bwlimit=1M src dst 2> err &
+	sleep 3
+	kill -USR1 $!
+	wait $!
+	line=$(grep -E '^zcp: [0-9]+ bytes \(.*\) copied, ' err)
+	bytes=${line#zcp: }
+	bytes=${bytes%% *}
+	# After 3 s both workers have copied a file (2 MiB each): one
+	# worker's count alone would be 2 MiB and what it has in flight.
+	assert_num "$bytes" -ge 4194304
+	diff -r src dst
+}
+
 @test "SIGUSR1: with --progress into a log, the snapshot is a line of its own" {
 	mkdata src 4M
 	snapshot "$ZCP" --bwlimit=2M --progress src dst
