@@ -3,7 +3,7 @@
  * from one shared index, to measure readahead hints and worker counts when
  * the sources are not in the page cache (issue 11, "Cold cache").
  *
- * Usage: coldtree [-t N] [-h none|seq|willneed|both] [-k K] SRC DST
+ * Usage: coldtree [-t N] [-h none|seq|willneed|both|auto] [-k K] SRC DST
  *   -t N   worker threads (default 1)
  *   -h     none      no hint
  *          seq       posix_fadvise(POSIX_FADV_SEQUENTIAL) on each source
@@ -12,6 +12,11 @@
  *                    workers and issues POSIX_FADV_WILLNEED on each file
  *                    (open, fadvise, close) before a worker takes it
  *          both      seq and willneed
+ *          auto      willneed, but only once a worker has seen a cold file:
+ *                    each file's first read is preadv2(RWF_NOWAIT), which
+ *                    fails with EAGAIN when the data is not in the page
+ *                    cache (hot files: no extra system call; tmpfs
+ *                    answers EOPNOTSUPP, taken as hot)
  *   -k K   how far the dispatcher runs ahead (default 64)
  * The walk is a readdir walk using d_type (no stat), so a file's inode is
  * first read by whoever opens it; it creates DST's directories and lists
@@ -25,12 +30,14 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <err.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,7 +45,8 @@
 
 static char	**files;
 static size_t	 nfiles, cap, next;
-static int	 srcfd, dstfd, seqhint, willneed, ahead = 64;
+static int	 srcfd, dstfd, seqhint, willneed, nowait, ahead = 64;
+static volatile int	 cold;	/* auto: a first read found no cached data */
 static pthread_mutex_t	lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t	taken = PTHREAD_COND_INITIALIZER;
 
@@ -76,6 +84,7 @@ walk(const char *rel)
 static void
 copy(const char *path, char *buf)
 {
+	struct iovec iov = { buf, BUFSZ };
 	ssize_t n, w, done;
 	int in, out;
 
@@ -85,7 +94,17 @@ copy(const char *path, char *buf)
 		posix_fadvise(in, 0, 0, POSIX_FADV_SEQUENTIAL);
 	if ((out = openat(dstfd, path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0)
 		err(1, "open %s", path);
-	while ((n = read(in, buf, BUFSZ)) > 0)
+	n = -1;
+	/* EOPNOTSUPP (tmpfs): no answer, so no hint; read as usual. */
+	if (nowait && (n = preadv2(in, &iov, 1, -1, RWF_NOWAIT)) < 0) {
+		if (errno == EAGAIN)
+			cold = 1;
+		else if (errno != EOPNOTSUPP)
+			err(1, "preadv2 %s", path);
+	}
+	if (n < 0)
+		n = read(in, buf, BUFSZ);
+	for (; n > 0; n = read(in, buf, BUFSZ))
 		for (done = 0; done < n; done += w)
 			if ((w = write(out, buf + done, n - done)) < 0)
 				err(1, "write %s", path);
@@ -132,8 +151,8 @@ dispatcher(void *arg)
 		while (j >= next + ahead)
 			pthread_cond_wait(&taken, &lock);
 		pthread_mutex_unlock(&lock);
-		if (j < next)
-			continue;	/* a worker already has it */
+		if (j < next || (nowait && !cold))
+			continue;	/* a worker already has it, or hot */
 		if ((fd = openat(srcfd, files[j], O_RDONLY)) < 0)
 			err(1, "open %s", files[j]);
 		posix_fadvise(fd, 0, 0, POSIX_FADV_WILLNEED);
@@ -155,7 +174,8 @@ main(int argc, char **argv)
 		case 'k': ahead = atoi(optarg); break;
 		case 'h':
 			seqhint = !strcmp(optarg, "seq") || !strcmp(optarg, "both");
-			willneed = !strcmp(optarg, "willneed") ||
+			nowait = !strcmp(optarg, "auto");
+			willneed = nowait || !strcmp(optarg, "willneed") ||
 			    !strcmp(optarg, "both");
 			if (!seqhint && !willneed && strcmp(optarg, "none"))
 				errx(2, "bad hint %s", optarg);
@@ -163,7 +183,7 @@ main(int argc, char **argv)
 		default: goto usage;
 		}
 	if (argc - optind != 2 || nth < 1 || nth > 256 || ahead < 1) {
-usage:		errx(2, "usage: coldtree [-t N] [-h none|seq|willneed|both] "
+usage:		errx(2, "usage: coldtree [-t N] [-h none|seq|willneed|both|auto] "
 		    "[-k K] SRC DST");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -183,6 +203,8 @@ usage:		errx(2, "usage: coldtree [-t N] [-h none|seq|willneed|both] "
 	if (willneed)
 		pthread_join(disp, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (nowait)
+		fprintf(stderr, "coldtree: auto: %s\n", cold ? "cold" : "hot");
 	printf("%.4f\n", (t1.tv_sec - t0.tv_sec) +
 	    (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	return 0;
