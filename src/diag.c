@@ -332,6 +332,20 @@ out_to(FILE *real)
 	return h->mem;
 }
 
+/*
+ * No more lines for h: what it holds is all in h->buf, and the struct
+ * may be moved (an open memstream writes through &h->buf and &h->len).
+ */
+void
+out_close(struct held *h)
+{
+	if (h->mem == NULL)
+		return;
+	fclose(h->mem);
+	h->mem = NULL;
+	h->spans[h->nspans - 1].end = h->len;
+}
+
 /* Print what h holds, in the order it was written, and empty it. */
 void
 out_release(struct held *h)
@@ -339,10 +353,9 @@ out_release(struct held *h)
 	size_t i, from = 0;
 	FILE *f;
 
-	if (h->mem == NULL)
+	out_close(h);
+	if (h->buf == NULL)
 		return;
-	fclose(h->mem);
-	h->spans[h->nspans - 1].end = h->len;
 	if (h->len > 0 && before_line != NULL)
 		before_line(before_arg);
 	for (i = 0; i < h->nspans; i++) {

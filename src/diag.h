@@ -34,6 +34,7 @@ void		 diag_before(void (*)(void *), void *);
 void		 diag_line(void);
 struct held	*out_hold(struct held *);
 FILE		*out_to(FILE *);
+void		 out_close(struct held *);
 void		 out_release(struct held *);
 
 #endif

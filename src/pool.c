@@ -6,16 +6,19 @@
  * take the items from a bounded queue, each with an engine of its own.
  * The walk only waits, when the queue is full and when a directory's
  * items must be done: an item it ran itself could be a long file that
- * would keep it from handing out the rest.
+ * would keep it from handing out the rest.  A sleeping worker is woken
+ * when WAKE_BATCH items wait, or when none is running: waking one per
+ * item would cost two futex calls and a context switch a file.
  *
- * Output: the walk's lines and each item's are held (diag.c's out_hold),
- * in units kept in the walk's order; a unit is printed when it and every
- * unit before it are done, so stdout and stderr carry the lines of -j1,
- * in its order, whatever order the items finish in.
+ * Output: the walk's lines and each item's are held (diag.c's out_hold).
+ * An item holds the walk's lines since the item before it (pre) and its
+ * own (out); items are printed in the walk's order, each when it and
+ * every item before it are done, so stdout and stderr carry the lines of
+ * -j1, in its order, whatever order the items finish in.
  *
- * Locks: lock guards the queue, the batches' counters and the workers'
- * start; outlock guards the units and the printing.  An item's data is
- * its own (pool_submit's caller hands it over); a worker's engine is the
+ * One lock guards the queue, the items' order and printing, the batches'
+ * counters and the workers' count.  An item's data is its own (the
+ * caller of pool_submit hands it over); a worker's engine is the
  * worker's until pool_free adds its counters to the walk's.
  */
 #include "config.h"
@@ -35,27 +38,25 @@
 
 /* Items waiting in the queue, per worker: enough to keep one busy. */
 #define QUEUE_PER_WORKER	16
+/* Items waiting before a sleeping worker is woken (see above). */
+#define WAKE_BATCH		8
 /*
- * Units of output not printed yet: a long file holds back the lines of
- * every file after it, and the walk waits past this many.
+ * Items not printed yet: a long file holds back the lines of every file
+ * after it, and past this many the walk waits for it.
  */
-#define UNITS_MAX		1024
+#define HELD_MAX		512
 /* Device pairs pool_settle keeps; past them the walk copies the rest. */
 #define SETTLED_MAX		64
 
-/* A stretch of output, in the walk's order. */
-struct unit {
-	struct unit	*next;
-	struct held	 held;
-	bool		 done;		/* nothing more will be written */
-};
-
 struct job {
-	struct job	*next;
+	struct job	*next;		/* in the queue */
+	struct job	*onext;		/* in the walk's order */
 	struct batch	*batch;
-	struct unit	*unit;
 	pool_fn		 fn;
 	void		*arg;
+	struct held	 pre;		/* the walk's lines before it */
+	struct held	 out;		/* its own */
+	bool		 done;
 };
 
 struct devpair {
@@ -72,8 +73,9 @@ struct pool {
 	pthread_mutex_t	 lock;
 	pthread_cond_t	 work;		/* an item queued, or closing */
 	pthread_cond_t	 done;		/* an item finished */
-	struct job	*head, *tail;
-	unsigned	 queued, running, qmax;
+	struct job	*head, *tail;	/* the queue */
+	unsigned	 queued, running, sleeping, qmax;
+	bool		 walk_waits;	/* on done */
 	bool		 closing;
 	unsigned	 nworkers;	/* asked for */
 	unsigned	 started;	/* running: set once, by the walk */
@@ -81,11 +83,11 @@ struct pool {
 	struct worker	 w[JOBS_MAX];
 	struct engine	*walk;		/* the walking thread's */
 
-	pthread_mutex_t	 outlock;
-	struct unit	*ohead, *otail;
-	unsigned	 nunits;
-	struct unit	*walkunit;	/* the walk's lines since its last
-					 * item, or NULL: printed directly */
+	struct job	*ohead, *otail;	/* not printed yet, in order */
+	unsigned	 nheld;
+	struct held	 walkheld;	/* the walk's lines since its last
+					 * item (held once one was handed out) */
+	bool		 holding;
 
 	/* The walk's own: the device pairs the engine has seen. */
 	struct devpair	 settled[SETTLED_MAX];
@@ -128,7 +130,6 @@ pool_new(struct engine *walk, unsigned jobs)
 	if (jobs == 1 || (p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_mutex_init(&p->outlock, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	p->nworkers = jobs;
@@ -136,79 +137,45 @@ pool_new(struct engine *walk, unsigned jobs)
 	return p;
 }
 
-/* Print the units that are done and have nothing before them undone. */
+/* Print the items that are done with none before them undone (locked). */
 static void
 print_ready(struct pool *p)
 {
-	struct unit *u;
+	struct job *j;
 
-	while ((u = p->ohead) != NULL && u->done) {
-		out_release(&u->held);
-		if ((p->ohead = u->next) == NULL)
+	while ((j = p->ohead) != NULL && j->done) {
+		out_release(&j->pre);
+		out_release(&j->out);
+		if ((p->ohead = j->onext) == NULL)
 			p->otail = NULL;
-		p->nunits--;
-		free(u);
+		p->nheld--;
+		free(j);
 	}
-}
-
-static void
-append_unit(struct pool *p, struct unit *u)
-{
-	if (p->otail != NULL)
-		p->otail->next = u;
-	else
-		p->ohead = u;
-	p->otail = u;
-	p->nunits++;
-}
-
-/* Whether the lines held back are many: the walk waits (lock held). */
-static bool
-too_much_held(struct pool *p)
-{
-	bool many;
-
-	pthread_mutex_lock(&p->outlock);
-	many = p->nunits >= UNITS_MAX;
-	pthread_mutex_unlock(&p->outlock);
-	return many;
 }
 
 /* One item, run on this thread with engine e; its lines held in order. */
 static void
 run_job(struct pool *p, struct job *j, struct engine *e)
 {
-	struct held *was = out_hold(&j->unit->held);
-	int rc = j->fn(e, j->arg);
+	struct batch *b = j->batch;
+	int rc;
 
-	out_hold(was);
-	pthread_mutex_lock(&p->outlock);
-	j->unit->done = true;
-	print_ready(p);
-	pthread_mutex_unlock(&p->outlock);
+	out_hold(&j->out);
+	rc = j->fn(e, j->arg);
+	out_hold(NULL);
+	out_close(&j->out);
 	pthread_mutex_lock(&p->lock);
-	if (rc != 0 && j->batch->rc == 0)
-		j->batch->rc = -1;
-	j->batch->pending--;
+	if (rc != 0 && b->rc == 0)
+		b->rc = -1;
+	b->pending--;
+	j->done = true;
 	p->running--;
-	pthread_cond_broadcast(&p->done);
+	print_ready(p);		/* j may be freed */
+	/* Only what may end the walk's wait wakes it: no ping-pong. */
+	if (p->walk_waits && (b->pending == 0 || p->running == 0 ||
+	    p->queued <= p->qmax / 2 || p->nheld <= HELD_MAX / 2))
+		pthread_cond_signal(&p->done);
 	pthread_mutex_unlock(&p->lock);
-	free(j);
-}
-
-/* The oldest item, taken off the queue; with the lock held. */
-static struct job *
-take(struct pool *p)
-{
-	struct job *j = p->head;
-
-	if (j != NULL) {
-		if ((p->head = j->next) == NULL)
-			p->tail = NULL;
-		p->queued--;
-		p->running++;
-	}
-	return j;
 }
 
 static void *
@@ -220,10 +187,17 @@ worker(void *arg)
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
-		while (p->head == NULL && !p->closing)
+		while (p->head == NULL && !p->closing) {
+			p->sleeping++;
 			pthread_cond_wait(&p->work, &p->lock);
-		if ((j = take(p)) == NULL)
+			p->sleeping--;
+		}
+		if ((j = p->head) == NULL)
 			break;
+		if ((p->head = j->next) == NULL)
+			p->tail = NULL;
+		p->queued--;
+		p->running++;
 		pthread_mutex_unlock(&p->lock);
 		run_job(p, j, w->engine);
 		pthread_mutex_lock(&p->lock);
@@ -272,6 +246,24 @@ start(struct pool *p)
 	return n;
 }
 
+/* The walk waits for an item to end (locked). */
+static void
+walk_wait(struct pool *p)
+{
+	p->walk_waits = true;
+	pthread_cond_wait(&p->done, &p->lock);
+	p->walk_waits = false;
+}
+
+/* Wake a sleeping worker if items wait for it (locked). */
+static void
+wake(struct pool *p, bool now)
+{
+	if (p->sleeping > 0 && p->queued > 0 &&
+	    (now || p->queued >= WAKE_BATCH || p->running == 0))
+		pthread_cond_signal(&p->work);
+}
+
 /*
  * Hand fn(arg) to a worker, as an item of batch b.  False when it cannot
  * be handed out (no pool, no thread would start): the caller runs it.
@@ -280,56 +272,68 @@ bool
 pool_submit(struct pool *p, struct batch *b, pool_fn fn, void *arg)
 {
 	struct job *j;
-	struct unit *u = NULL, *w;
+	bool full, held;
 
 	if (p == NULL || p->failed || (p->started == 0 && start(p) == 0)) {
 		if (p != NULL)
 			p->failed = true;
 		return false;
 	}
-	if ((j = calloc(1, sizeof(*j))) == NULL ||
-	    (u = calloc(1, sizeof(*u))) == NULL ||
-	    (w = calloc(1, sizeof(*w))) == NULL) {
-		free(j);
-		free(u);
+	if ((j = calloc(1, sizeof(*j))) == NULL)
 		return false;
+	j->batch = b;
+	j->fn = fn;
+	j->arg = arg;
+	/* The walk's lines so far go before the item's. */
+	out_close(&p->walkheld);
+	j->pre = p->walkheld;
+	p->walkheld = (struct held){ 0 };
+	if (!p->holding) {
+		out_hold(&p->walkheld);
+		p->holding = true;
 	}
-	*j = (struct job){ NULL, b, u, fn, arg };
-	/* The walk's lines so far go before the item's, its next after. */
-	pthread_mutex_lock(&p->outlock);
-	if (p->walkunit != NULL)
-		p->walkunit->done = true;
-	append_unit(p, u);
-	append_unit(p, w);
-	p->walkunit = w;
-	print_ready(p);
-	pthread_mutex_unlock(&p->outlock);
-	out_hold(&w->held);
 
 	pthread_mutex_lock(&p->lock);
+	/*
+	 * A full queue, or too many lines held: wait until half of it is
+	 * done (a wait per item would be a ping-pong with the workers).
+	 */
+	full = p->queued >= p->qmax;
+	held = p->nheld >= HELD_MAX;
+	if (full || held) {
+		wake(p, true);
+		while (p->running > 0 && ((full && p->queued > p->qmax / 2) ||
+		    (held && p->nheld > HELD_MAX / 2)))
+			walk_wait(p);
+	}
 	b->pending++;
-	/* A full queue, or too many lines held: wait for an item to end. */
-	while (p->queued >= p->qmax || ((p->running > 0 || p->queued > 0) &&
-	    too_much_held(p)))
-		pthread_cond_wait(&p->done, &p->lock);
+	if (p->otail != NULL)
+		p->otail->onext = j;
+	else
+		p->ohead = j;
+	p->otail = j;
+	p->nheld++;
 	if (p->tail != NULL)
 		p->tail->next = j;
 	else
 		p->head = j;
 	p->tail = j;
 	p->queued++;
-	pthread_cond_signal(&p->work);
+	wake(p, false);
 	pthread_mutex_unlock(&p->lock);
 	return true;
 }
 
-/* Until pred(p, arg) holds, wait for items to end. */
+/* Until pred(p, arg) holds, wait for items to end; every worker awake. */
 static void
 wait_until(struct pool *p, bool (*pred)(struct pool *, void *), void *arg)
 {
 	pthread_mutex_lock(&p->lock);
-	while (!pred(p, arg))
-		pthread_cond_wait(&p->done, &p->lock);
+	while (!pred(p, arg)) {
+		if (p->sleeping > 0 && p->queued > 0)
+			pthread_cond_broadcast(&p->work);
+		walk_wait(p);
+	}
 	pthread_mutex_unlock(&p->lock);
 }
 
@@ -364,12 +368,9 @@ pool_drain(struct pool *p)
 		return;
 	wait_until(p, idle, NULL);
 	out_hold(NULL);
-	pthread_mutex_lock(&p->outlock);
-	if (p->walkunit != NULL)
-		p->walkunit->done = true;
-	p->walkunit = NULL;
-	print_ready(p);
-	pthread_mutex_unlock(&p->outlock);
+	p->holding = false;
+	/* Every item is printed: none is left undone. */
+	out_release(&p->walkheld);
 }
 
 /*
@@ -416,6 +417,5 @@ pool_free(struct pool *p)
 	pthread_cond_destroy(&p->work);
 	pthread_cond_destroy(&p->done);
 	pthread_mutex_destroy(&p->lock);
-	pthread_mutex_destroy(&p->outlock);
 	free(p);
 }

@@ -38,8 +38,8 @@ setup() {
 		big=$f
 	done
 	"$ZCP" -r -v -j2 --bwlimit=1M src dst > out &
-	# While the long file is being copied, the walk stops after 1024
-	# units of output (two per file): the count of files stops growing.
+	# While the long file is being copied, the walk stops once 512 files
+	# wait to be printed: the count of files stops growing.
 	while [ "$(stat -c %s "dst/$big" 2>/dev/null || echo 0)" -lt 8388608 ]; do
 		n=$(find dst -type f 2>/dev/null | wc -l)
 		[ "$n" -gt "$most" ] && most=$n
