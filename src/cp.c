@@ -28,6 +28,7 @@ copy_top(struct copier *c, const char *src, const char *dst, bool fresh)
 	w.top_dst = dst;
 	w.top_dev = 0;
 	w.made_dir = false;
+	w.dirs = (struct dirstack){ 0 };
 	return copy_entry(&w, &s, &d, true);
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <stdbool.h>
 
+#include "dirstack.h"
 #include "engine.h"
 #include "path.h"
 
@@ -130,6 +131,7 @@ struct copier {
 	bool			 made_dir;	/* a directory was made for the
 						 * command-line source */
 	bool			 stdin_is_data;	/* "-" is the source */
+	struct dirstack		 dirs;		/* the directories it is in */
 };
 
 /* copy_entry's answer when a directory was being copied into itself:

@@ -22,6 +22,9 @@
 #include "fdinfo.h"
 #include "sig.h"
 
+/* copy_level's answer when the walk could not return to the parent. */
+#define LEVEL_LOST	(-3)
+
 struct entry {
 	ino_t	 ino;
 	char	*name;
@@ -268,20 +271,20 @@ copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
 }
 
 /*
- * made: dfd was created just now, so none of the names exists there
- * and cp does not look (one fstatat per file saved).
+ * made: lv's destination was created just now, so none of the names
+ * exists there and cp does not look (one fstatat per file saved).
  */
 static int
-copy_children(struct copier *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd, const struct stat *dst, bool made)
+copy_children(struct copier *c, const struct loc *s, struct level *lv,
+    const struct loc *d, const struct stat *dst, bool made)
 {
-	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
+	struct loc dir = { .dirdev = dst->st_dev,
 	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid,
 	    .fresh = made };
 	struct entry *v;
 	size_t i, n;
 	DIR *dp;
-	int rc = 0, one, fd;
+	int rc = 0, one, fd, sfd;
 
 	/*
 	 * A default ACL, not the umask, decides what new files get here,
@@ -291,9 +294,10 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 	 */
 	dir.plain = (c->o->keep_owner || c->o->keep_mode ||
 	    c->o->no_mode) &&
-	    fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
-	    (errno == ENODATA || errno == EOPNOTSUPP);
-	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+	    fgetxattr(lv->fd[DIR_DST], "system.posix_acl_default", NULL,
+	    0) == -1 && (errno == ENODATA || errno == EOPNOTSUPP);
+	if ((fd = dup(lv->fd[DIR_SRC])) == -1 ||
+	    (dp = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
 		if (fd != -1)
 			close(fd);
@@ -308,9 +312,13 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 	for (i = 0; i < n; i++) {
 		/*
 		 * Asked to stop, or copying into itself (cp copies nothing
-		 * more of that source): what is left is not copied.
+		 * more of that source), or this directory was lost while a
+		 * child parked it: what is left is not copied.  A child
+		 * may have reopened it as other descriptors.
 		 */
-		if (rc != COPY_INTO_SELF && sig_pending() != 0)
+		if (rc != COPY_INTO_SELF && (sig_pending() != 0 ||
+		    (sfd = dirs_fd(&c->dirs, lv, DIR_SRC)) == -1 ||
+		    (dir.dirfd = dirs_fd(&c->dirs, lv, DIR_DST)) == -1))
 			rc = -1;
 		else if (rc != COPY_INTO_SELF && (one = copy_child(c, s, sfd,
 		    d, &dir, v[i].name)) != 0)
@@ -327,7 +335,7 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
  */
 static int
 dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
-    bool have_dst, mode_t made_mode, struct stat *dst)
+    bool have_dst, mode_t made_mode, struct stat *dst, int *flags)
 {
 	int dfd;
 
@@ -339,11 +347,13 @@ dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
 		}
 		verbose(c, s, d, NULL);
 	}
-	dfd = openat(d->dirfd, d->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW));
-	if (dfd == -1 && errno == EACCES)
-		dfd = openat(d->dirfd, d->name, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC | (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW));
+	*flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW);
+	dfd = openat(d->dirfd, d->name, *flags);
+	if (dfd == -1 && errno == EACCES) {
+		*flags |= O_PATH;
+		dfd = openat(d->dirfd, d->name, *flags);
+	}
 	if (dfd == -1 || fstat(dfd, dst) == -1) {
 		diag(errno, "cannot access %s", quote(d->path));
 		if (dfd != -1)
@@ -367,6 +377,60 @@ dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
 	return dfd;
 }
 
+/* A directory's modes: made with, and to set once it is filled. */
+static void
+dir_modes(const struct copier *c, const struct stat *sst, mode_t *made,
+    mode_t *want)
+{
+	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
+	    (sst->st_mode & S_ISVTX);
+
+	*made = (bits | S_IRWXU) & ~c->umask;
+	*want = bits & ~c->umask;
+}
+
+/* Its mode, xattrs, ACLs, owner and times, once its contents are done. */
+static int
+dir_attributes(struct copier *c, struct perm *p, const struct stat *sst,
+    const struct loc *d, bool have_dst)
+{
+	mode_t made_mode, want;
+	int rc = 0;
+
+	dir_modes(c, sst, &made_mode, &want);
+	if (p->sfd >= 0 && meta_xattrs(c, p->src, p->sfd, d, -1,
+	    &p->acls) == -1)
+		rc = -1;
+	if (!c->o->keep_mode && !have_dst && made_mode != want &&
+	    meta_chmod(d, -1, want) == -1)
+		rc = -1;
+	if (meta_preserve(c, d, -1, sst, have_dst ? 0 : META_CREATED,
+	    p) == -1)
+		rc = -1;
+	if (!have_dst && c->o->no_mode && !d->plain &&
+	    acl_reset(d, -1, 0777 & ~c->umask) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The contents of lv's directories, opened; pfd gets the parent level's
+ * descriptors back, which the children may have parked, or LEVEL_LOST:
+ * it could not be reopened.  The caller pops lv, closing what it holds.
+ */
+static int
+copy_level(struct copier *c, const struct loc *s, struct level *lv,
+    const struct loc *d, const struct stat *dst, bool made, int pfd[2])
+{
+	int rc;
+
+	dirs_push(&c->dirs, lv);
+	rc = copy_children(c, s, lv, d, dst, made);
+	if (dirs_return(&c->dirs, lv, pfd) == -1)
+		return LEVEL_LOST;
+	return rc;
+}
+
 /*
  * A directory zcp creates is made writable and searchable for its owner
  * while it is filled; its mode (and times, last of all) are set after
@@ -376,44 +440,46 @@ static int
 copy_dir(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool have_dst, bool cmdline)
 {
-	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
-	    (sst->st_mode & S_ISVTX);
-	mode_t made_mode = (bits | S_IRWXU) & ~c->umask;
-	mode_t want = bits & ~c->umask;
-	struct perm p = { s, -1, ACL_UNKNOWN, 0 };
+	struct level lv = { .at = { s, d }, .fd = { -1, -1 } };
+	int pfd[2] = { s->dirfd, d->dirfd };
+	struct loc ps = *s, pd = *d;
+	struct perm p = { &ps, -1, ACL_UNKNOWN, 0 };
+	mode_t made_mode, want;
 	struct stat dst;
-	int sfd, dfd, rc = 0, one;
+	bool pushed = false;
+	int dfd, rc = 0;
 
-	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst)) == -1)
+	dir_modes(c, sst, &made_mode, &want);
+	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst,
+	    &lv.flags[DIR_DST])) == -1)
 		return -1;
 	p.made = dst.st_mode & 07777;
+	lv.flags[DIR_SRC] = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (dereferences(c, cmdline) ? 0 : O_NOFOLLOW);
 	if (c->o->one_fs && !cmdline && sst->st_dev != c->top_dev)
-		sfd = -2;
-	else if ((sfd = openat(s->dirfd, s->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (dereferences(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
+		close(dfd);
+	else if ((lv.fd[DIR_SRC] = openat(s->dirfd, s->name,
+	    lv.flags[DIR_SRC])) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
+		close(dfd);
 		rc = -1;
-	} else if ((one = copy_children(c, s, sfd, d, dfd, &dst,
-	    !have_dst)) != 0)
-		rc = one;
-
-	p.sfd = sfd >= 0 ? sfd : -1;
-	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1, &p.acls) == -1 &&
-	    rc == 0)
+	} else {
+		lv.fd[DIR_DST] = dfd;
+		pushed = true;
+		rc = copy_level(c, s, &lv, d, &dst, !have_dst, pfd);
+		ps.dirfd = pfd[DIR_SRC];
+		pd.dirfd = pfd[DIR_DST];
+		p.sfd = lv.fd[DIR_SRC];
+	}
+	/* It or its parent lost, d names nothing zcp may touch now. */
+	if (rc != LEVEL_LOST && !lv.lost && dir_attributes(c, &p, sst, &pd,
+	    have_dst) == -1 && rc == 0)
 		rc = -1;
-	if (!c->o->keep_mode && !have_dst && made_mode != want &&
-	    meta_chmod(d, -1, want) == -1 && rc == 0)
-		rc = -1;
-	if (meta_preserve(c, d, -1, sst, have_dst ? 0 : META_CREATED,
-	    &p) == -1 && rc == 0)
-		rc = -1;
-	if (!have_dst && c->o->no_mode && !d->plain &&
-	    acl_reset(d, -1, 0777 & ~c->umask) == -1 && rc == 0)
-		rc = -1;
-	if (sfd >= 0)
-		close(sfd);
-	close(dfd);
-	if (rc == 0 && !have_dst && c->o->sync && sync_parent(d) == -1)
+	if (pushed)
+		dirs_pop(&c->dirs, &lv);
+	if (rc == LEVEL_LOST)
+		return -1;
+	if (rc == 0 && !have_dst && c->o->sync && sync_parent(&pd) == -1)
 		rc = -1;
 	return rc;
 }

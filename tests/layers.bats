@@ -17,8 +17,8 @@
 #             the method interface and base, never the engine's insides, the
 #             cp rules or the walk.
 #   cp/walk   cp, tree, dest, stdio, atomic, backup, seen, meta, acl,
-#             parents, path, sync, prewalk: GNU cp's rules, one entry at a
-#             time; they reach the engine through engine.h (and the
+#             parents, path, sync, prewalk, dirstack: GNU cp's rules, one
+#             entry at a time; they reach the engine through engine.h (and the
 #             descriptors it classifies, fdinfo.h) only.
 #   front     zcp.c, options: the command line; it may include any part.
 
@@ -34,7 +34,7 @@ part() {
 		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
-	parents | path | sync | prewalk) echo walk ;;
+	parents | path | sync | prewalk | dirstack) echo walk ;;
 	zcp | options) echo front ;;
 	*) echo none ;;
 	esac
