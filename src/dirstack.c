@@ -51,21 +51,15 @@ is_open(const struct level *lv)
 }
 
 /*
- * The level's descriptors closed, what they were kept.  Work still to be
- * done in its directories would have to be waited for here.
+ * The level's descriptors closed.  Work still to be done in its
+ * directories would have to be waited for here.
  */
 static void
 park(struct dirstack *ds, struct level *lv)
 {
-	struct stat st[2];
 	int i;
 
-	for (i = 0; i < 2; i++)
-		if (fstat(lv->fd[i], &st[i]) == -1)
-			return;
 	for (i = 0; i < 2; i++) {
-		lv->dev[i] = st[i].st_dev;
-		lv->ino[i] = st[i].st_ino;
 		(void)close(lv->fd[i]);
 		lv->fd[i] = -1;
 	}
@@ -74,15 +68,21 @@ park(struct dirstack *ds, struct level *lv)
 }
 
 /*
- * lv, opened with both descriptors, is the deepest now.  The nearest
- * levels stay open: the walk comes back to them first.
+ * lv, opened with both descriptors, which are the directories sst and dst,
+ * is the deepest now.  The nearest levels stay open: the walk comes back
+ * to them first.
  */
 void
-dirs_push(struct dirstack *ds, struct level *lv)
+dirs_push(struct dirstack *ds, struct level *lv, const struct stat *sst,
+    const struct stat *dst)
 {
 	struct level *up;
 	int keep;
 
+	lv->dev[DIR_SRC] = sst->st_dev;
+	lv->ino[DIR_SRC] = sst->st_ino;
+	lv->dev[DIR_DST] = dst->st_dev;
+	lv->ino[DIR_DST] = dst->st_ino;
 	if (ds->budget == 0)
 		ds->budget = levels_budget();
 	lv->parent = ds->cur;
@@ -93,6 +93,19 @@ dirs_push(struct dirstack *ds, struct level *lv)
 	    up = up->parent)
 		if (is_open(up) && keep-- <= 0)
 			park(ds, up);
+}
+
+/* Whether the walk is in the source directory st (cp's is_ancestor). */
+bool
+dirs_within(const struct dirstack *ds, const struct stat *st)
+{
+	const struct level *lv;
+
+	for (lv = ds->cur; lv != NULL; lv = lv->parent)
+		if (lv->dev[DIR_SRC] == st->st_dev &&
+		    lv->ino[DIR_SRC] == st->st_ino)
+			return true;
+	return false;
 }
 
 /* fd if it is lv's directory on side i, else -1 (errno 0: another one). */

@@ -10,13 +10,14 @@
 #include <stdbool.h>
 
 struct loc;
+struct stat;
 
 enum { DIR_SRC, DIR_DST };
 
 /*
- * One directory of the walk and its copy.  A parked level has closed its
- * descriptors and kept what they were (dev, ino) to reopen and check
- * them; a lost one could not be reopened as the same directories.
+ * One directory of the walk and its copy, and what they are (dev, ino).
+ * A parked level has closed its descriptors, to reopen and check them
+ * later; a lost one could not be reopened as the same directories.
  */
 struct level {
 	struct level	 *parent;
@@ -35,7 +36,9 @@ struct dirstack {
 	int		 budget;	/* at most so many; 0 until known */
 };
 
-void	 dirs_push(struct dirstack *, struct level *);
+void	 dirs_push(struct dirstack *, struct level *, const struct stat *,
+	    const struct stat *);
+bool	 dirs_within(const struct dirstack *, const struct stat *);
 int	 dirs_fd(struct dirstack *, struct level *, int);
 int	 dirs_return(struct dirstack *, struct level *, int [2]);
 void	 dirs_pop(struct dirstack *, struct level *);

@@ -414,7 +414,7 @@ dir_attributes(struct copier *c, struct perm *p, const struct stat *sst,
 }
 
 /*
- * The contents of lv's directories, opened; pfd gets the parent level's
+ * The contents of lv's directories, pushed; pfd gets the parent level's
  * descriptors back, which the children may have parked, or LEVEL_LOST:
  * it could not be reopened.  The caller pops lv, closing what it holds.
  */
@@ -424,7 +424,6 @@ copy_level(struct copier *c, const struct loc *s, struct level *lv,
 {
 	int rc;
 
-	dirs_push(&c->dirs, lv);
 	rc = copy_children(c, s, lv, d, dst, made);
 	if (dirs_return(&c->dirs, lv, pfd) == -1)
 		return LEVEL_LOST;
@@ -449,6 +448,14 @@ copy_dir(struct copier *c, const struct loc *s, const struct stat *sst,
 	bool pushed = false;
 	int dfd, rc = 0;
 
+	/*
+	 * -L or a bind mount can lead back into a directory being copied:
+	 * cp refuses it before making anything, and copies the rest.
+	 */
+	if (dirs_within(&c->dirs, sst)) {
+		diag(0, "cannot copy cyclic symbolic link %s", quote(s->path));
+		return -1;
+	}
 	dir_modes(c, sst, &made_mode, &want);
 	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst,
 	    &lv.flags[DIR_DST])) == -1)
@@ -466,6 +473,7 @@ copy_dir(struct copier *c, const struct loc *s, const struct stat *sst,
 	} else {
 		lv.fd[DIR_DST] = dfd;
 		pushed = true;
+		dirs_push(&c->dirs, &lv, sst, &dst);
 		rc = copy_level(c, s, &lv, d, &dst, !have_dst, pfd);
 		ps.dirfd = pfd[DIR_SRC];
 		pd.dirfd = pfd[DIR_DST];
