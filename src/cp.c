@@ -172,6 +172,7 @@ cp_main(struct copier *c, int n, char **ops)
 	if (target == NULL)
 		return copy_pair(c, ops[0], ops[1]);
 	c->many = nsrc > 1;
+	c->target = target;
 	for (i = 0; i < nsrc && sig_pending() == 0; i++)
 		if (copy_into(c, ops[i], target) != 0)
 			rc = -1;

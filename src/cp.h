@@ -124,6 +124,7 @@ struct copier {
 	gid_t			 egid;
 	bool			 std_closed[2];	/* started without fd 0, 1 */
 	bool			 many;		/* two or more sources */
+	const char		*target;	/* the target directory, if any */
 	/* This walk's: the command-line source and destination. */
 	const char		*top_src;
 	const char		*top_dst;

@@ -666,6 +666,33 @@ through_new_symlink(struct copier *c, const struct loc *s, const struct loc *d,
 }
 
 /*
+ * Whether the source s is the directory entry earlier, as cp checks it.
+ * cp 9.1 names a copy in the target directory relative to the directory
+ * it opened, a symlink there followed: "cp -r a t/l", t/l a symlink to a,
+ * copies a into itself, where "cp -r a t/l/a" makes a hard link.
+ */
+static bool
+is_entry(const struct copier *c, const struct loc *s, const char *earlier)
+{
+	struct loc el = LOC_CWD(earlier), sl = LOC_CWD(s->path);
+	const char *base = last_component(earlier);
+	struct stat a, b;
+	char *named;
+	bool in_target;
+
+	/* By the source's whole name, as cp: through "lnk/" is elsewhere. */
+	if (same_entry(&sl, &el))
+		return true;
+	if (c->target == NULL || strcmp(base, last_component(s->path)) != 0 ||
+	    (named = path_join(c->target, base)) == NULL)
+		return false;
+	in_target = strcmp(named, earlier) == 0;
+	free(named);
+	return in_target && entry_dir(&sl, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    stat(c->target, &b) == 0 && same_inode(&a, &b);
+}
+
+/*
  * A directory copied before in this run, as cp checks it.  A command-line
  * directory is noted with where it goes, and so is the first directory
  * made for each command-line source.  Meeting one again is copying a
@@ -680,14 +707,12 @@ dir_seen(struct copier *c, const struct loc *s, const struct stat *sst,
 {
 	const char *earlier = cmdline ? seen_source(c->seen, sst, d->path) :
 	    seen_copy_of(c->seen, sst);
-	struct loc el, sl;
+	struct loc el;
 
 	if (earlier == NULL)
 		return PROCEED;
 	el = LOC_CWD(earlier);
-	/* By the source's whole name, as cp: through "lnk/" is elsewhere. */
-	sl = LOC_CWD(s->path);
-	if (same_entry(&sl, &el)) {
+	if (is_entry(c, s, earlier)) {
 		diag(0, "cannot copy a directory, %s, into itself, %s",
 		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
 		return COPY_INTO_SELF;

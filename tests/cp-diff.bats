@@ -1094,6 +1094,24 @@ fx_self() {
 	diffcase self2 -- -rv m/s m/other m/s/sub
 }
 
+# selflink: m/t/l is a symlink to ../s, so that s copied into the target
+# directory m/t/l lands in s itself.
+fx_selflink() {
+	fx_self
+	mkdir m/t
+	ln -s ../s m/t/l
+}
+
+@test "into itself: through a target directory that is a symlink to the source" {
+	need_tmpfs
+	diffcase selflink -- -rv m/s m/t/l
+}
+
+@test "into itself: -t through a symlink" {
+	need_tmpfs
+	diffcase selflink -- -rv -t m/t/l m/s
+}
+
 # cycle: with -L, m/s/b/c/up leads back to m/s, which is being copied
 # (on a tmpfs, for the same order of entries in cp and zcp).
 fx_cycle() {
