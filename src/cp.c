@@ -30,6 +30,7 @@ copy_top(struct copier *c, const char *src, const char *dst, bool fresh)
 	w.top_dst = dst;
 	w.top_dev = 0;
 	w.made_dir = false;
+	w.dirs = (struct dirstack){ .pool = c->pool };
 	rc = copy_entry(&w, &s, &d, true);
 	/* Its files done and its lines printed before the next source's. */
 	pool_drain(c->pool);
@@ -176,6 +177,7 @@ cp_main(struct copier *c, int n, char **ops)
 	if (target == NULL)
 		return copy_pair(c, ops[0], ops[1]);
 	c->many = nsrc > 1;
+	c->target = target;
 	for (i = 0; i < nsrc && sig_pending() == 0; i++)
 		if (copy_into(c, ops[i], target) != 0)
 			rc = -1;

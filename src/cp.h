@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <stdbool.h>
 
+#include "dirstack.h"
 #include "engine.h"
 #include "path.h"
 
@@ -128,6 +129,7 @@ struct copier {
 	gid_t			 egid;
 	bool			 std_closed[2];	/* started without fd 0, 1 */
 	bool			 many;		/* two or more sources */
+	const char		*target;	/* the target directory, if any */
 	/* This walk's: the command-line source and destination. */
 	const char		*top_src;
 	const char		*top_dst;
@@ -135,6 +137,7 @@ struct copier {
 	bool			 made_dir;	/* a directory was made for the
 						 * command-line source */
 	bool			 stdin_is_data;	/* "-" is the source */
+	struct dirstack		 dirs;		/* the directories it is in */
 };
 
 /* copy_entry's answer when a directory was being copied into itself:

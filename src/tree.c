@@ -23,6 +23,9 @@
 #include "pool.h"
 #include "sig.h"
 
+/* copy_level's answer when the walk could not return to the parent. */
+#define LEVEL_LOST	(-3)
+
 struct entry {
 	ino_t	 ino;
 	char	*name;
@@ -363,21 +366,21 @@ copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
 }
 
 /*
- * made: dfd was created just now, so none of the names exists there
- * and cp does not look (one fstatat per file saved).
+ * made: lv's destination was created just now, so none of the names
+ * exists there and cp does not look (one fstatat per file saved).
  */
 static int
-copy_children(struct copier *c, const struct loc *s, int sfd,
-    const struct loc *d, int dfd, const struct stat *dst, bool made)
+copy_children(struct copier *c, const struct loc *s, struct level *lv,
+    const struct loc *d, const struct stat *dst, bool made)
 {
-	struct loc dir = { .dirfd = dfd, .dirdev = dst->st_dev,
+	struct loc dir = { .dirdev = dst->st_dev,
 	    .newgid = dst->st_mode & S_ISGID ? dst->st_gid : c->egid,
 	    .fresh = made };
 	struct batch b = { 0, 0 };
 	struct entry *v;
 	size_t i, n;
 	DIR *dp;
-	int rc = 0, one, fd;
+	int rc = 0, one, fd, sfd;
 
 	/*
 	 * A default ACL, not the umask, decides what new files get here,
@@ -387,9 +390,10 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 	 */
 	dir.plain = (c->o->keep_owner || c->o->keep_mode ||
 	    c->o->no_mode) &&
-	    fgetxattr(dfd, "system.posix_acl_default", NULL, 0) == -1 &&
-	    (errno == ENODATA || errno == EOPNOTSUPP);
-	if ((fd = dup(sfd)) == -1 || (dp = fdopendir(fd)) == NULL) {
+	    fgetxattr(lv->fd[DIR_DST], "system.posix_acl_default", NULL,
+	    0) == -1 && (errno == ENODATA || errno == EOPNOTSUPP);
+	if ((fd = dup(lv->fd[DIR_SRC])) == -1 ||
+	    (dp = fdopendir(fd)) == NULL) {
 		diag(errno, "cannot access %s", quote(s->path));
 		if (fd != -1)
 			close(fd);
@@ -401,12 +405,17 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 		diag(errno, "cannot access %s", quote(s->path));
 		return -1;
 	}
+	lv->batch = &b;
 	for (i = 0; i < n; i++) {
 		/*
 		 * Asked to stop, or copying into itself (cp copies nothing
-		 * more of that source): what is left is not copied.
+		 * more of that source), or this directory was lost while a
+		 * child parked it: what is left is not copied.  A child
+		 * may have reopened it as other descriptors.
 		 */
-		if (rc != COPY_INTO_SELF && sig_pending() != 0)
+		if (rc != COPY_INTO_SELF && (sig_pending() != 0 ||
+		    (sfd = dirs_fd(&c->dirs, lv, DIR_SRC)) == -1 ||
+		    (dir.dirfd = dirs_fd(&c->dirs, lv, DIR_DST)) == -1))
 			rc = -1;
 		else if (rc != COPY_INTO_SELF && (one = copy_child(c, s, sfd,
 		    d, &dir, v[i].name, &b)) != 0)
@@ -417,6 +426,7 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
 	/* The files handed out are done before the directory is. */
 	if (pool_wait(c->pool, &b) != 0 && rc == 0)
 		rc = -1;
+	lv->batch = NULL;
 	return rc;
 }
 
@@ -426,7 +436,7 @@ copy_children(struct copier *c, const struct loc *s, int sfd,
  */
 static int
 dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
-    bool have_dst, mode_t made_mode, struct stat *dst)
+    bool have_dst, mode_t made_mode, struct stat *dst, int *flags)
 {
 	int dfd;
 
@@ -438,11 +448,13 @@ dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
 		}
 		verbose(c, s, d, NULL);
 	}
-	dfd = openat(d->dirfd, d->name, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
-	    (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW));
-	if (dfd == -1 && errno == EACCES)
-		dfd = openat(d->dirfd, d->name, O_PATH | O_DIRECTORY |
-		    O_CLOEXEC | (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW));
+	*flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (c->o->keep_dir_symlink ? 0 : O_NOFOLLOW);
+	dfd = openat(d->dirfd, d->name, *flags);
+	if (dfd == -1 && errno == EACCES) {
+		*flags |= O_PATH;
+		dfd = openat(d->dirfd, d->name, *flags);
+	}
 	if (dfd == -1 || fstat(dfd, dst) == -1) {
 		diag(errno, "cannot access %s", quote(d->path));
 		if (dfd != -1)
@@ -466,6 +478,59 @@ dir_dest(struct copier *c, const struct loc *s, const struct loc *d,
 	return dfd;
 }
 
+/* A directory's modes: made with, and to set once it is filled. */
+static void
+dir_modes(const struct copier *c, const struct stat *sst, mode_t *made,
+    mode_t *want)
+{
+	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
+	    (sst->st_mode & S_ISVTX);
+
+	*made = (bits | S_IRWXU) & ~c->umask;
+	*want = bits & ~c->umask;
+}
+
+/* Its mode, xattrs, ACLs, owner and times, once its contents are done. */
+static int
+dir_attributes(struct copier *c, struct perm *p, const struct stat *sst,
+    const struct loc *d, bool have_dst)
+{
+	mode_t made_mode, want;
+	int rc = 0;
+
+	dir_modes(c, sst, &made_mode, &want);
+	if (p->sfd >= 0 && meta_xattrs(c, p->src, p->sfd, d, -1,
+	    &p->acls) == -1)
+		rc = -1;
+	if (!c->o->keep_mode && !have_dst && made_mode != want &&
+	    meta_chmod(d, -1, want) == -1)
+		rc = -1;
+	if (meta_preserve(c, d, -1, sst, have_dst ? 0 : META_CREATED,
+	    p) == -1)
+		rc = -1;
+	if (!have_dst && c->o->no_mode && !d->plain &&
+	    acl_reset(d, -1, 0777 & ~c->umask) == -1)
+		rc = -1;
+	return rc;
+}
+
+/*
+ * The contents of lv's directories, pushed; pfd gets the parent level's
+ * descriptors back, which the children may have parked, or LEVEL_LOST:
+ * it could not be reopened.  The caller pops lv, closing what it holds.
+ */
+static int
+copy_level(struct copier *c, const struct loc *s, struct level *lv,
+    const struct loc *d, const struct stat *dst, bool made, int pfd[2])
+{
+	int rc;
+
+	rc = copy_children(c, s, lv, d, dst, made);
+	if (dirs_return(&c->dirs, lv, pfd) == -1)
+		return LEVEL_LOST;
+	return rc;
+}
+
 /*
  * A directory zcp creates is made writable and searchable for its owner
  * while it is filled; its mode (and times, last of all) are set after
@@ -475,44 +540,55 @@ static int
 copy_dir(struct copier *c, const struct loc *s, const struct stat *sst,
     const struct loc *d, bool have_dst, bool cmdline)
 {
-	mode_t bits = (c->o->no_mode ? 0777 : sst->st_mode & 0777) |
-	    (sst->st_mode & S_ISVTX);
-	mode_t made_mode = (bits | S_IRWXU) & ~c->umask;
-	mode_t want = bits & ~c->umask;
-	struct perm p = { s, -1, ACL_UNKNOWN, 0 };
+	struct level lv = { .at = { s, d }, .fd = { -1, -1 } };
+	int pfd[2] = { s->dirfd, d->dirfd };
+	struct loc ps = *s, pd = *d;
+	struct perm p = { &ps, -1, ACL_UNKNOWN, 0 };
+	mode_t made_mode, want;
 	struct stat dst;
-	int sfd, dfd, rc = 0, one;
+	bool pushed = false;
+	int dfd, rc = 0;
 
-	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst)) == -1)
+	/*
+	 * -L or a bind mount can lead back into a directory being copied:
+	 * cp refuses it before making anything, and copies the rest.
+	 */
+	if (dirs_within(&c->dirs, sst)) {
+		diag(0, "cannot copy cyclic symbolic link %s", quote(s->path));
+		return -1;
+	}
+	dir_modes(c, sst, &made_mode, &want);
+	if ((dfd = dir_dest(c, s, d, have_dst, made_mode, &dst,
+	    &lv.flags[DIR_DST])) == -1)
 		return -1;
 	p.made = dst.st_mode & 07777;
+	lv.flags[DIR_SRC] = O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (dereferences(c, cmdline) ? 0 : O_NOFOLLOW);
 	if (c->o->one_fs && !cmdline && sst->st_dev != c->top_dev)
-		sfd = -2;
-	else if ((sfd = openat(s->dirfd, s->name, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC | (dereferences(c, cmdline) ? 0 : O_NOFOLLOW))) == -1) {
+		close(dfd);
+	else if ((lv.fd[DIR_SRC] = openat(s->dirfd, s->name,
+	    lv.flags[DIR_SRC])) == -1) {
 		diag(errno, "cannot access %s", quote(s->path));
+		close(dfd);
 		rc = -1;
-	} else if ((one = copy_children(c, s, sfd, d, dfd, &dst,
-	    !have_dst)) != 0)
-		rc = one;
-
-	p.sfd = sfd >= 0 ? sfd : -1;
-	if (sfd >= 0 && meta_xattrs(c, s, sfd, d, -1, &p.acls) == -1 &&
-	    rc == 0)
+	} else {
+		lv.fd[DIR_DST] = dfd;
+		pushed = true;
+		dirs_push(&c->dirs, &lv, sst, &dst);
+		rc = copy_level(c, s, &lv, d, &dst, !have_dst, pfd);
+		ps.dirfd = pfd[DIR_SRC];
+		pd.dirfd = pfd[DIR_DST];
+		p.sfd = lv.fd[DIR_SRC];
+	}
+	/* It or its parent lost, d names nothing zcp may touch now. */
+	if (rc != LEVEL_LOST && !lv.lost && dir_attributes(c, &p, sst, &pd,
+	    have_dst) == -1 && rc == 0)
 		rc = -1;
-	if (!c->o->keep_mode && !have_dst && made_mode != want &&
-	    meta_chmod(d, -1, want) == -1 && rc == 0)
-		rc = -1;
-	if (meta_preserve(c, d, -1, sst, have_dst ? 0 : META_CREATED,
-	    &p) == -1 && rc == 0)
-		rc = -1;
-	if (!have_dst && c->o->no_mode && !d->plain &&
-	    acl_reset(d, -1, 0777 & ~c->umask) == -1 && rc == 0)
-		rc = -1;
-	if (sfd >= 0)
-		close(sfd);
-	close(dfd);
-	if (rc == 0 && !have_dst && c->o->sync && sync_parent(d) == -1)
+	if (pushed)
+		dirs_pop(&c->dirs, &lv);
+	if (rc == LEVEL_LOST)
+		return -1;
+	if (rc == 0 && !have_dst && c->o->sync && sync_parent(&pd) == -1)
 		rc = -1;
 	return rc;
 }
@@ -691,6 +767,33 @@ through_new_symlink(struct copier *c, const struct loc *s, const struct loc *d,
 }
 
 /*
+ * Whether the source s is the directory entry earlier, as cp checks it.
+ * cp 9.1 names a copy in the target directory relative to the directory
+ * it opened, a symlink there followed: "cp -r a t/l", t/l a symlink to a,
+ * copies a into itself, where "cp -r a t/l/a" makes a hard link.
+ */
+static bool
+is_entry(const struct copier *c, const struct loc *s, const char *earlier)
+{
+	struct loc el = LOC_CWD(earlier), sl = LOC_CWD(s->path);
+	const char *base = last_component(earlier);
+	struct stat a, b;
+	char *named;
+	bool in_target;
+
+	/* By the source's whole name, as cp: through "lnk/" is elsewhere. */
+	if (same_entry(&sl, &el))
+		return true;
+	if (c->target == NULL || strcmp(base, last_component(s->path)) != 0 ||
+	    (named = path_join(c->target, base)) == NULL)
+		return false;
+	in_target = strcmp(named, earlier) == 0;
+	free(named);
+	return in_target && entry_dir(&sl, &a, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    stat(c->target, &b) == 0 && same_inode(&a, &b);
+}
+
+/*
  * A directory copied before in this run, as cp checks it.  A command-line
  * directory is noted with where it goes, and so is the first directory
  * made for each command-line source.  Meeting one again is copying a
@@ -705,14 +808,12 @@ dir_seen(struct copier *c, const struct loc *s, const struct stat *sst,
 {
 	const char *earlier = cmdline ? seen_source(c->seen, sst, d->path) :
 	    seen_copy_of(c->seen, sst);
-	struct loc el, sl;
+	struct loc el;
 
 	if (earlier == NULL)
 		return PROCEED;
 	el = LOC_CWD(earlier);
-	/* By the source's whole name, as cp: through "lnk/" is elsewhere. */
-	sl = LOC_CWD(s->path);
-	if (same_entry(&sl, &el)) {
+	if (is_entry(c, s, earlier)) {
 		diag(0, "cannot copy a directory, %s, into itself, %s",
 		    quote_n(0, c->top_src), quote_n(1, c->top_dst));
 		return COPY_INTO_SELF;

@@ -1094,6 +1094,44 @@ fx_self() {
 	diffcase self2 -- -rv m/s m/other m/s/sub
 }
 
+# selflink: m/t/l is a symlink to ../s, so that s copied into the target
+# directory m/t/l lands in s itself.
+fx_selflink() {
+	fx_self
+	mkdir m/t
+	ln -s ../s m/t/l
+}
+
+@test "into itself: through a target directory that is a symlink to the source" {
+	need_tmpfs
+	diffcase selflink -- -rv m/s m/t/l
+}
+
+@test "into itself: -t through a symlink" {
+	need_tmpfs
+	diffcase selflink -- -rv -t m/t/l m/s
+}
+
+# cycle: with -L, m/s/b/c/up leads back to m/s, which is being copied
+# (on a tmpfs, for the same order of entries in cp and zcp).
+fx_cycle() {
+	tmpfs_at m || return 1
+	mkdir -p m/s/b/c m/t
+	printf 'a\n' > m/s/a
+	printf 'x\n' > m/s/b/x
+	ln -s ../.. m/s/b/c/up
+}
+
+@test "-L: a symlink to a directory being copied is refused, the rest copied" {
+	need_tmpfs
+	diffcase cycle -- -rLv m/s m/t
+}
+
+@test "-L: a symlink to a directory being copied, with -a" {
+	need_tmpfs
+	diffcase cycle -- -aLv m/s m/t
+}
+
 # ---- messages ------------------------------------------------------------
 
 @test "--reflink=always -r: every file fails with the kernel's reason" {
