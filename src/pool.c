@@ -8,7 +8,9 @@
  * items must be done: an item it ran itself could be a long file that
  * would keep it from handing out the rest.  A sleeping worker is woken
  * when WAKE_BATCH items wait, or when none is running: waking one per
- * item would cost two futex calls and a context switch a file.
+ * item would cost two futex calls and a context switch a file.  For the
+ * same reason the walk hands its items over WAKE_BATCH at a time (under
+ * one lock), and a worker takes its next item as it reports the last.
  *
  * Output: the walk's lines and each item's are held (diag.c's out_hold).
  * An item holds the walk's lines since the item before it (pre) and its
@@ -83,6 +85,8 @@ struct pool {
 	struct worker	 w[JOBS_MAX];
 	struct engine	*walk;		/* the walking thread's */
 
+	struct job	*lhead, *ltail;	/* the walk's, not handed out yet */
+	unsigned	 nlocal;
 	struct job	*ohead, *otail;	/* not printed yet, in order */
 	unsigned	 nheld;
 	struct held	 walkheld;	/* the walk's lines since its last
@@ -153,13 +157,17 @@ print_ready(struct pool *p)
 	}
 }
 
-/* One item, run on this thread with engine e; its lines held in order. */
+/*
+ * One item, run on this thread with engine e, its lines held in order;
+ * called and returning with the lock held, which it drops meanwhile.
+ */
 static void
 run_job(struct pool *p, struct job *j, struct engine *e)
 {
 	struct batch *b = j->batch;
 	int rc;
 
+	pthread_mutex_unlock(&p->lock);
 	out_hold(&j->out);
 	rc = j->fn(e, j->arg);
 	out_hold(NULL);
@@ -175,7 +183,6 @@ run_job(struct pool *p, struct job *j, struct engine *e)
 	if (p->walk_waits && (b->pending == 0 || p->running == 0 ||
 	    p->queued <= p->qmax / 2 || p->nheld <= HELD_MAX / 2))
 		pthread_cond_signal(&p->done);
-	pthread_mutex_unlock(&p->lock);
 }
 
 static void *
@@ -198,9 +205,7 @@ worker(void *arg)
 			p->tail = NULL;
 		p->queued--;
 		p->running++;
-		pthread_mutex_unlock(&p->lock);
 		run_job(p, j, w->engine);
-		pthread_mutex_lock(&p->lock);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return NULL;
@@ -265,6 +270,51 @@ wake(struct pool *p, bool now)
 }
 
 /*
+ * The walk's items so far to the workers, in one go: one lock and one
+ * wake-up for up to WAKE_BATCH files rather than one a file.  A full
+ * queue, or too many lines held, makes the walk wait until half of it is
+ * done (a wait per item would be a ping-pong with the workers).
+ */
+void
+pool_flush(struct pool *p)
+{
+	struct job *j;
+	bool full, held;
+
+	if (p == NULL || p->lhead == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	full = p->queued >= p->qmax;
+	held = p->nheld >= HELD_MAX;
+	if (full || held) {
+		wake(p, true);
+		while (p->running > 0 && ((full && p->queued > p->qmax / 2) ||
+		    (held && p->nheld > HELD_MAX / 2)))
+			walk_wait(p);
+	}
+	for (j = p->lhead; j != NULL; j = j->next) {
+		j->batch->pending++;
+		j->onext = j->next;
+	}
+	if (p->otail != NULL)
+		p->otail->onext = p->lhead;
+	else
+		p->ohead = p->lhead;
+	p->otail = p->ltail;
+	if (p->tail != NULL)
+		p->tail->next = p->lhead;
+	else
+		p->head = p->lhead;
+	p->tail = p->ltail;
+	p->nheld += p->nlocal;
+	p->queued += p->nlocal;
+	p->lhead = p->ltail = NULL;
+	p->nlocal = 0;
+	wake(p, false);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/*
  * Hand fn(arg) to a worker, as an item of batch b.  False when it cannot
  * be handed out (no pool, no thread would start): the caller runs it.
  */
@@ -272,7 +322,6 @@ bool
 pool_submit(struct pool *p, struct batch *b, pool_fn fn, void *arg)
 {
 	struct job *j;
-	bool full, held;
 
 	if (p == NULL || p->failed || (p->started == 0 && start(p) == 0)) {
 		if (p != NULL)
@@ -292,35 +341,13 @@ pool_submit(struct pool *p, struct batch *b, pool_fn fn, void *arg)
 		out_hold(&p->walkheld);
 		p->holding = true;
 	}
-
-	pthread_mutex_lock(&p->lock);
-	/*
-	 * A full queue, or too many lines held: wait until half of it is
-	 * done (a wait per item would be a ping-pong with the workers).
-	 */
-	full = p->queued >= p->qmax;
-	held = p->nheld >= HELD_MAX;
-	if (full || held) {
-		wake(p, true);
-		while (p->running > 0 && ((full && p->queued > p->qmax / 2) ||
-		    (held && p->nheld > HELD_MAX / 2)))
-			walk_wait(p);
-	}
-	b->pending++;
-	if (p->otail != NULL)
-		p->otail->onext = j;
+	if (p->ltail != NULL)
+		p->ltail->next = j;
 	else
-		p->ohead = j;
-	p->otail = j;
-	p->nheld++;
-	if (p->tail != NULL)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	p->queued++;
-	wake(p, false);
-	pthread_mutex_unlock(&p->lock);
+		p->lhead = j;
+	p->ltail = j;
+	if (++p->nlocal >= WAKE_BATCH)
+		pool_flush(p);
 	return true;
 }
 
@@ -348,6 +375,7 @@ batch_done(struct pool *p, void *arg)
 int
 pool_wait(struct pool *p, struct batch *b)
 {
+	pool_flush(p);
 	if (p != NULL && p->started > 0)
 		wait_until(p, batch_done, b);
 	return b->rc;
@@ -366,6 +394,7 @@ pool_drain(struct pool *p)
 {
 	if (p == NULL || p->started == 0)
 		return;
+	pool_flush(p);
 	wait_until(p, idle, NULL);
 	out_hold(NULL);
 	p->holding = false;

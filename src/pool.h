@@ -27,6 +27,7 @@ unsigned	 cpus_available(void);
 struct pool	*pool_new(struct engine *, unsigned);
 void		 pool_free(struct pool *);
 bool		 pool_submit(struct pool *, struct batch *, pool_fn, void *);
+void		 pool_flush(struct pool *);
 int		 pool_wait(struct pool *, struct batch *);
 void		 pool_drain(struct pool *);
 bool		 pool_settled(struct pool *, dev_t, dev_t);

@@ -354,6 +354,8 @@ copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
 	else if (!walk_copies(c, &cd, &sst) && hand_out(c, &cs, &cd, &sst, b))
 		return 0;
 	else {
+		/* The workers go on with what was handed out meanwhile. */
+		pool_flush(c->pool);
 		pairs = engine_pairs(c->engine);
 		rc = copy_stated(c, &cs, &cd, &sst, false);
 		/* The engine saw the device pair: the next files may go. */
