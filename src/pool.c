@@ -288,7 +288,9 @@ pool_flush(struct pool *p)
 	held = p->nheld >= HELD_MAX;
 	if (full || held) {
 		wake(p, true);
-		while (p->running > 0 && ((full && p->queued > p->qmax / 2) ||
+		/* Running or queued: workers not yet up count too. */
+		while ((p->running > 0 || p->queued > 0) &&
+		    ((full && p->queued > p->qmax / 2) ||
 		    (held && p->nheld > HELD_MAX / 2)))
 			walk_wait(p);
 	}
