@@ -74,13 +74,18 @@ B='[0-9.]+ ([KMGT]i)?B'
 	cmp big out
 }
 
-@test "progress: -r of a tree: the total from a pre-walk, and which file of how many" {
-	need tmux strace
+# ten_files: tree/sub/f1 to f10, of 50 000 to 500 000 bytes (2 750 000).
+ten_files() {
 	local i
 	mkdir tree tree/sub
 	for i in $(seq 1 10); do
 		mkdata tree/sub/f$i $((i * 50000))
 	done
+}
+
+@test "progress: -r of a tree: the total from a pre-walk, and which file of how many" {
+	need tmux strace
+	ten_files
 	ln -s sub/f1 tree/link
 	mkfifo tree/fifo
 	# 2 750 000 bytes in 10 files; a link and a FIFO (recreated by -r)
@@ -99,11 +104,7 @@ B='[0-9.]+ ([KMGT]i)?B'
 
 @test "progress: -j3 of a tree: the bytes and files of all workers, and how many files are in flight" {
 	need tmux strace
-	local i
-	mkdir tree tree/sub
-	for i in $(seq 1 10); do
-		mkdata tree/sub/f$i $((i * 50000))
-	done
+	ten_files
 	# Each copy_file_range held 0.5 s: three workers are in one at once.
 	run_in_tmux "strace -f -o /dev/null -e trace=copy_file_range \
 	    -e inject=copy_file_range:delay_exit=500000 \
