@@ -30,7 +30,8 @@
 #   rename='s/(^|\? )cp: /\1zcp: /g; s/'"'"'cp --help'"'"'/'"'"'zcp --help'"'"'/g'
 #   { cp "$@" 2>&1 >&3 3>&- | sed -u -E "$rename" >&2 3>&-; } 3>&1
 # saved as /tmp/fakezcp (mode 0755, somewhere uid 65534 can run it), then
-# ZCP=/tmp/fakezcp bats tests/cp-diff.bats; only the zcp-only
+# ZCP=/tmp/fakezcp bats tests/cp-diff.bats (not the -j files: cp has no
+# -j); only the zcp-only
 # --keep-directory-symlink cases ("kds: --keep...") fail that way.
 #
 # Outputs are compared after the program naming itself is replaced by
@@ -57,6 +58,27 @@ DIFF_T0=@1000000000.123456789		# the fixture stamp (2001-09-09)
 DIFF_NEW=1600000000			# mtimes from here on are "new"
 DIFF_UNPRIV="setpriv --reuid=65534 --regid=65534 --clear-groups"
 DIFF_TIMEOUT=60
+
+# ZCP_JOBS=N: every zcp these cases run gets -jN first; unset or empty,
+# zcp runs with its default.  make check runs the cases three times:
+# cp-diff.bats as it is, and through the symlinks cp-diff-j1.bats and
+# cp-diff-j4.bats, whose names set ZCP_JOBS (an environment's ZCP_JOBS
+# wins), so that -j1, -j4 and the default must all give cp's results.
+# Those two skip the differential cases with neither a tree nor three
+# operands (see diff_many): one file is one work item, which no -j can
+# reorder, and the run with the default -j has them.
+DIFF_ONLY_MANY=
+if [ -z "${ZCP_JOBS+set}" ]; then
+	case ${BATS_TEST_FILENAME##*/} in
+	cp-diff-j*.bats)
+		ZCP_JOBS=${BATS_TEST_FILENAME##*-j}
+		ZCP_JOBS=${ZCP_JOBS%.bats}
+		DIFF_ONLY_MANY=1
+		;;
+	esac
+fi
+ZCP_J=(${ZCP_JOBS:+"-j$ZCP_JOBS"})
+zcp() { "$ZCP" "${ZCP_J[@]}" "$@"; }
 
 # ---- helpers for fixtures --------------------------------------------------
 # Fixtures run in a subshell inside the run directory, once per tool, with
@@ -273,6 +295,21 @@ norm() {
 
 # ---- the case runner -------------------------------------------------------
 
+# diff_many ARGS...: cp's ARGS copy a tree (-r, -R, -a) or name three
+# operands or more (option arguments such as -S's count too: more cases
+# run, never fewer).
+diff_many() {
+	local a n=0
+	for a; do
+		case $a in
+		--recursive | --archive | -[rRa]* | -[!-]*[rRa]*) return 0 ;;
+		-*) ;;
+		*) n=$((n + 1)) ;;
+		esac
+	done
+	[ "$n" -ge 3 ]
+}
+
 diffcase() {
 	# bats runs tests under set -e: here every failure is checked by
 	# hand instead (a diff that finds differences must not end the case
@@ -300,6 +337,8 @@ diffcase() {
 	fixture=$1; shift
 	[ "${1-}" != -- ] || shift
 	for a; do case $a in --sparse*) DIFF_SPARSE=1 ;; esac; done
+	[ -z "$DIFF_ONLY_MANY" ] || diff_many "$@" ||
+		skip "one work item: -j changes nothing (cp-diff.bats runs it)"
 	declare -F "fx_$fixture" >/dev/null && fixture=fx_$fixture
 	declare -F "$fixture" >/dev/null ||
 		{ echo "diffcase: no fixture '$fixture'"; return 2; }
@@ -344,7 +383,7 @@ diffcase() {
 
 	for tool in cp zcp; do
 		dir=$W/$tool
-		if [ $tool = cp ]; then cmd=(cp); else cmd=("$ZCP"); fi
+		if [ $tool = cp ]; then cmd=(cp); else cmd=("$ZCP" "${ZCP_J[@]}"); fi
 		args=() rc=0
 		for a; do args+=("${a//\{D\}/$dir}"); done
 		(
@@ -370,16 +409,16 @@ diffcase() {
 diff_compare() {
 	local -
 	set +e
-	local o=$W/out bad='' what
+	local o=$W/out bad='' what z="zcp${ZCP_J[*]:+ ${ZCP_J[*]}}"
 	if ! cmp -s "$o/cp.rc" "$o/zcp.rc"; then
 		bad+=" status"
-		echo "exit status: cp $(cat "$o/cp.rc"), zcp $(cat "$o/zcp.rc")"
+		echo "exit status: cp $(cat "$o/cp.rc"), $z $(cat "$o/zcp.rc")"
 	fi
 	for what in out:stdout err:stderr tree:tree; do
 		cmp -s "$o/cp.${what%%:*}" "$o/zcp.${what%%:*}" && continue
 		bad+=" ${what#*:}"
 		echo "--- ${what#*:} differs:"
-		diff -u --label "cp ${what#*:}" --label "zcp ${what#*:}" \
+		diff -u --label "cp ${what#*:}" --label "$z ${what#*:}" \
 		    "$o/cp.${what%%:*}" "$o/zcp.${what%%:*}"
 	done
 	[ -n "$bad" ] || return 0

@@ -1163,9 +1163,12 @@ fx_cycle() {
 		printf 'old\n' > "$dir/existing"
 		(
 			cd "$dir" || exit
-			[ $tool = cp ] || tool=$ZCP
 			rc=0
-			"$tool" -i a existing <&- || rc=$?
+			if [ $tool = cp ]; then
+				cp -i a existing <&- || rc=$?
+			else
+				zcp -i a existing <&- || rc=$?
+			fi
 			echo "rc=$rc"
 		) 2>&1 | norm "$tool" "$dir" > "$tool.out"
 	done
@@ -1269,7 +1272,7 @@ rc=1"
 	chown -R 65534:65534 "$W"
 	chmod 0333 "$W/d"
 	# cp 9.1 loops for ever here; zcp gives up.
-	run timeout 20 $DIFF_UNPRIV "$ZCP" --backup=numbered "$W/f" "$W/d/g"
+	run timeout 20 $DIFF_UNPRIV "$ZCP" "${ZCP_J[@]}" --backup=numbered "$W/f" "$W/d/g"
 	assert_failure 1
 	assert_output --partial "cannot backup"
 	chmod 0755 "$W/d"
@@ -1419,7 +1422,7 @@ fx_pdir() {
 	run in_root /bin/cp -rv / w
 	assert_failure 1
 	local want=$output
-	run in_root "/bin/${ZCP##*/}" -rv / w
+	run in_root "/bin/${ZCP##*/}" "${ZCP_J[@]}" -rv / w
 	assert_failure 1
 	assert_output "${want//\/bin\/cp:/zcp:}"
 	run ls -A "$root/w"

@@ -1,11 +1,85 @@
 #!/usr/bin/env bats
 # -j N, --jobs=N|auto: how many files are copied at a time.  The parallel
 # engine's promise is that nothing a user or a script sees changes with
-# N: output, exit status and the resulting tree are those of -j1.
+# N: output, exit status and the resulting tree are those of -j1 (and of
+# cp where cp has the feature).  The cases below are the ways a worker
+# pool goes wrong: lines out of walk order, a hard link made before its
+# first copy is complete, a directory's mode or time set before its
+# children are in, descriptors without bound, errors lost or reordered,
+# temporaries left by a signal, and counts lost between workers.  With
+# the sequential engine they hold trivially.
 
 setup() {
 	load common
+	load cp-diff
 	cd "$BATS_TEST_TMPDIR"
+}
+
+teardown() { diff_teardown; }
+
+# twin REF N ARGS...: run REF ARGS (REF is cp, or -jM for zcp -jM) and
+# zcp -jN ARGS on the same sources, DST in ARGS standing for dst-ref and
+# dst-zcp; exit status, stdout, stderr (the program's name and DST
+# written back) and the listings of the two destinations (cp-diff.bash's)
+# must be the same.  The same sources, not twins, so that the walk's
+# order (inode order, as cp's) is one order for both.  TWIN_PREFIX, an
+# array, runs both under it (setpriv); TWIN_NOFILE under ulimit -n.
+twin() {
+	local ref=$1 n=$2 rl=$1 t a rc
+	local -a cmd args
+	shift 2
+	[ "$ref" = cp ] || rl="zcp $ref"
+	DIFF_SPARSE='' DIFF_ACL='' DIFF_XATTR=''
+	xattr_ok && DIFF_XATTR=1
+	for t in ref zcp; do
+		if [ $t = zcp ]; then
+			cmd=("$ZCP" "-j$n")
+		elif [ "$ref" = cp ]; then
+			cmd=(cp)
+		else
+			cmd=("$ZCP" "$ref")
+		fi
+		args=()
+		for a; do args+=("${a//DST/dst-$t}"); done
+		rc=0
+		(
+			[ -z "${TWIN_NOFILE-}" ] || ulimit -n "$TWIN_NOFILE"
+			exec ${TWIN_PREFIX[@]+"${TWIN_PREFIX[@]}"} timeout -k 5 120 \
+			    "${cmd[@]}" "${args[@]}"
+		) < /dev/null > "$t.rawout" 2> "$t.rawerr" || rc=$?
+		{
+			echo "status $rc"
+			echo "--- stdout"
+			sed "s/dst-$t/DST/g" "$t.rawout" | norm "${cmd[0]##*/}" "$PWD"
+			echo "--- stderr"
+			sed "s/dst-$t/DST/g" "$t.rawerr" | norm "${cmd[0]##*/}" "$PWD"
+			echo "--- tree"
+			[ ! -e "dst-$t" ] || listing "dst-$t"
+		} > "$t.all"
+	done
+	diff -u --label "$rl" --label "zcp -j$n" ref.all zcp.all ||
+		fail "zcp -j$n and $rl differ: $*"
+	rm -rf dst-ref dst-zcp
+}
+
+# pool: 3 MiB of random bytes to cut files from (cheaper than urandom
+# for hundreds of files).
+mkpool() { head -c 3145728 /dev/urandom > pool; }
+cut_pool() { tail -c +"$(( ${3:-0} + 1 ))" pool | head -c "$2" > "$1"; }
+
+# tree300 DIR: 300 files in ten directories, three of them nested; the
+# first file of each directory (the first in inode order) is 1 MiB, the
+# rest small or empty, so that a pool finishes later files first.
+tree300() {
+	local d i
+	mkpool
+	for d in a b c d/e d/e/f g h i j k; do
+		mkdir -p "$1/$d"
+		cut_pool "$1/$d/0big" 1048576
+		for i in $(seq 1 29); do
+			cut_pool "$1/$d/f$i" $(( (i * 997) % 9000 )) "$i"
+		done
+	done
 }
 
 @test "-j and --jobs take 1 to 256 or auto, and refuse anything else before copying" {
@@ -52,4 +126,312 @@ setup() {
 	[ "$flat" -ge 2 ] || fail "the walk never waited ($most files)"
 	[ "$(wc -l < out)" -eq 3001 ]
 	diff -r src dst
+
+@test "-j4: -v and --debug print a 300-file tree's lines in the walk's order, as cp and -j1" {
+	tree300 src
+	twin cp 4 -rv src DST
+	twin cp 4 -av src DST
+	# cp 9.1 has no --debug: -j1 is the reference.
+	twin -j1 4 --debug -r src DST
+}
+
+@test "-j4: --trace prints what -j1 prints, line for line" {
+	tree300 src
+	twin -j1 4 --trace -a src DST
+}
+
+# links: hard-link groups across directories.  The first name of each
+# group in the walk is 2 MiB and the others come right after it, in
+# other directories, so that a pool meets them while the first is
+# still being copied.
+mklinks() {
+	mkpool
+	mkdir -p src/a src/b src/c/deep src/d
+	cut_pool src/a/big 2097152
+	ln src/a/big src/b/big-link
+	ln src/a/big src/c/deep/big-link2
+	cut_pool src/a/small 100 7
+	ln src/a/small src/d/small-link
+	cut_pool src/b/own 3000 9
+	ln src/b/own src/a/own-link
+	cut_pool src/c/solo 1000 11
+}
+
+@test "-j4 -a: hard links across directories are made after their first copy, as cp's" {
+	local z
+	mklinks
+	twin cp 4 -a src DST
+	twin cp 4 -r --preserve=links src DST
+	zcp -j4 -a src copy
+	z=$(stat -c %i copy/a/big)
+	assert_equal "$(stat -c %i copy/b/big-link)" "$z"
+	assert_equal "$(stat -c %i copy/c/deep/big-link2)" "$z"
+	assert_equal "$(stat -c %h copy/a/big)" 3
+	cmp src/a/big copy/c/deep/big-link2
+	assert_equal "$(stat -c %i copy/d/small-link)" "$(stat -c %i copy/a/small)"
+	cmp src/a/small copy/d/small-link
+	# With --atomic the first copy's name appears only when it is
+	# whole: a link made earlier would find nothing to link to.
+	twin -j1 4 -a --atomic src DST
+}
+
+# dirmodes: directories of modes 0555 and 0700 with old times, files and
+# directories in them; setting a directory's mode or time before its
+# children are in shows as "new" times or, for an unprivileged user, as
+# a child that cannot be made.
+mkdirmodes() {
+	mkdir -p src/ro/sub src/ro/ro2 src/priv/sub src/open
+	printf 'r\n' > src/ro/f
+	printf 's\n' > src/ro/sub/g
+	printf 't\n' > src/ro/ro2/h
+	printf 'p\n' > src/priv/f
+	printf 'q\n' > src/priv/sub/g
+	printf 'o\n' > src/open/f
+	touch -d @900000000 src/ro/f src/priv/f
+	touch -d @800000000 src/ro/sub src/ro/ro2 src/priv/sub src/open
+	touch -d @700000000 src/ro src/priv src
+	chmod 0555 src/ro/ro2 src/ro
+	chmod 0700 src/priv/sub src/priv
+}
+
+@test "-j4 -a: directory modes 0555/0700 and old times are set after the children, as cp's" {
+	mkdirmodes
+	twin cp 4 -a src DST
+	twin cp 4 -r --preserve=mode,timestamps src DST
+}
+
+@test "-j4 -a as nobody: read-only directories still get their children, as cp's" {
+	need_user
+	shared_tmpdir u
+	cd "$SHARED_DIR"
+	mkdirmodes
+	chown -R 65534:65534 .
+	TWIN_PREFIX=($DIFF_UNPRIV)
+	twin cp 4 -a src DST
+	twin cp 4 -r -p src DST
+}
+
+@test "-j4 under ulimit -n 64: a tree 5 000 entries wide, as cp" {
+	mkdir -p src/w
+	(cd src/w && seq -f 'f%g' 5000 | xargs touch && mkdir d1 d2 d3 &&
+	    seq -f 'd1/g%g' 200 | xargs touch)
+	TWIN_NOFILE=64
+	twin cp 4 -a src DST
+}
+
+@test "-j4 under ulimit -n 64: a tree 300 levels deep, as cp" {
+	local p=src i
+	for i in $(seq 300); do p=$p/d; done
+	mkdir -p "$p"
+	printf 'bottom\n' > "$p/f"
+	printf 'top\n' > src/f
+	TWIN_NOFILE=64
+	twin cp 4 -r src DST
+	twin cp 4 -a src DST
+}
+
+@test "-j4 as nobody: an unreadable file, an unenterable and an unwritable directory mid-tree: cp's messages, in order, exit 1" {
+	need_root_for "make files nobody cannot read"
+	need_user
+	local d i
+	shared_tmpdir u
+	cd "$SHARED_DIR"
+	mkpool
+	for d in a b c d e f g; do
+		mkdir -p "src/$d"
+		for i in 1 2 3 4 5 6; do cut_pool "src/$d/f$i" $((i * 40000)) "$i"; done
+	done
+	mkdir src/c/locked
+	printf 'l\n' > src/c/locked/in
+	printf 'secret\n' > src/b/secret
+	chown -R 65534:65534 src
+	chown 0:0 src/b/secret src/c/locked
+	chmod 0600 src/b/secret
+	chmod 0700 src/c/locked
+	# The destination's e/ is there already, root's: not writable.
+	for d in dst-ref dst-zcp; do
+		mkdir -p "$d/src/e"
+		chown 65534:65534 "$d" "$d/src"
+	done
+	TWIN_PREFIX=($DIFF_UNPRIV)
+	twin cp 4 -r src DST
+	grep -q "cannot open 'src/b/secret' for reading" ref.all
+	grep -q "cannot access 'src/c/locked'" ref.all
+	grep -q "cannot create regular file 'DST/src/e/f1'" ref.all
+	grep -qx 'status 1' ref.all
+}
+
+@test "-j4 --atomic: ENOSPC mid-tree: exit 1, the errors in walk order, every file there whole, no temporary" {
+	local m=$BATS_TEST_TMPDIR/m d i f line left n=0
+	loopfs ext4 16M "$m"
+	tune2fs -m 0 "$(findmnt -no SOURCE "$m")" >/dev/null
+	for d in a b c d e; do
+		mkdir -p "src/$d"
+		for i in 1 2 3 4; do mkdata "src/$d/f$i" $(( (i % 3 + 1) * 700000 )); done
+		printf 'small\n' > "src/$d/s"
+	done
+	# The walk's order: -j1's -v lines on a roomy filesystem.
+	zcp -j1 -rv src walk | sed -n "s|^'\(src/[^']*\)' -> .*|\1|p" > order
+	for j in 4 1; do
+		rm -rf "${m:?}/t"
+		run zcp -j$j --atomic -r src "$m/t"
+		assert_failure 1
+		[ -n "$output" ] || fail "-j$j: no error"
+		printf '%s\n' "$output" > err.$j
+		while IFS= read -r line; do
+			[[ $line == *": No space left on device" ]] ||
+				fail "-j$j: not an ENOSPC message: $line"
+		done < err.$j
+		left=$(find "$m" -name '.zcp-*')
+		[ -z "$left" ] || fail "-j$j: temporaries left: $left"
+		while IFS= read -r -d '' f; do
+			cmp "$f" "src/${f#"$m/t/"}" || fail "-j$j: $f is partial"
+			n=$((n + 1))
+		done < <(find "$m/t" -type f -print0)
+		# Each error names a destination, in the walk's order.
+		sed -E "s|.*'$m/t/([^']*)'.*|src/\1|" err.$j |
+		    awk 'NR == FNR { i[$0] = NR; next }
+			 { print ($0 in i) ? i[$0] : "unknown " $0 }' order - \
+		    > idx.$j
+		sort -n -c idx.$j ||
+			fail "-j$j: errors out of the walk's order: $(cat err.$j)"
+		# Every source file is there, or it or its directory has
+		# its error.
+		while IFS= read -r f; do
+			[ -f "$f" ] || continue
+			f=${f#src/}
+			[ -f "$m/t/$f" ] || grep -qF "'$m/t/$f'" err.$j ||
+			    grep -qF "'$m/t/${f%/*}'" err.$j ||
+				fail "-j$j: $f neither copied nor reported"
+		done < order
+	done
+	assert_num "$n" -gt 0
+}
+
+# bigtree: 4 directories of 6 files of 256 KiB, about 6 s at --bwlimit=1M.
+mkbigtree() {
+	local d i
+	for d in a b c d; do
+		mkdir -p "src/$d"
+		for i in 1 2 3 4 5 6; do mkdata "src/$d/f$i" 262144; done
+	done
+}
+
+# start_bg ARGS...: zcp -j4 --atomic --bwlimit=1M ARGS src dst in the
+# background with INT and TERM at their defaults (a background command
+# of a script has them ignored); its pid in ZPID.  Returns once a first
+# file is whole in dst and zcp still runs.
+start_bg() {
+	local i
+	env --default-signal=INT,TERM "$ZCP" -j4 --atomic --bwlimit=1M \
+	    "$@" -r src dst 2> err &
+	ZPID=$!
+	for i in $(seq 1000); do
+		[ -z "$(find dst -type f 2>/dev/null | head -1)" ] || return 0
+		kill -0 "$ZPID" 2>/dev/null || fail "zcp ended before a first file"
+		sleep 0.01
+	done
+	fail "no file copied in 10 s"
+}
+
+# whole_and_clean: every file in dst is its source's whole copy, and no
+# temporary is left under any name.
+whole_and_clean() {
+	local f left
+	left=$(find dst -name '.zcp-*')
+	[ -z "$left" ] || fail "temporaries left: $left"
+	while IFS= read -r -d '' f; do
+		cmp "$f" "src/${f#dst/}" || fail "$f is partial"
+	done < <(find dst -type f -print0)
+	[ "$(find dst -type f | wc -l)" -lt 24 ] || fail "the copy was not stopped"
+}
+
+@test "-j4 --atomic: SIGINT and SIGTERM stop every worker: no temporary left, exit by the signal" {
+	local sig st
+	mkbigtree
+	for sig in INT TERM; do
+		rm -rf dst
+		start_bg
+		kill -s "$sig" "$ZPID"
+		st=0
+		wait "$ZPID" || st=$?
+		assert_equal "$st" $((128 + $(kill -l "$sig")))
+		whole_and_clean
+		assert_file_empty err
+	done
+}
+
+@test "-j4 --atomic: SIGKILL leaves no visible temporary (O_TMPFILE)" {
+	local st
+	mkbigtree
+	start_bg
+	kill -s KILL "$ZPID"
+	st=0
+	wait "$ZPID" || st=$?
+	assert_equal "$st" 137
+	whole_and_clean
+}
+
+# self_mid: on a tmpfs, whose inode numbers follow creation, so that the
+# walk meets a1 a2, then sub (where the copy goes), then z1 z2, which
+# cp never copies: it stops s where it meets s/sub/s.  A pool that has
+# handed out z1 and z2 already must not copy them either.
+fx_self_mid() {
+	tmpfs_at m || return 1
+	mkdir m/s
+	printf 'a1\n' > m/s/a1
+	printf 'a2\n' > m/s/a2
+	mkdir m/s/sub
+	printf 'b\n' > m/s/sub/b
+	printf 'z1\n' > m/s/z1
+	printf 'z2\n' > m/s/z2
+}
+
+@test "-j4: copying a directory into itself stops where cp stops, with cp's message" {
+	need_tmpfs
+	ZCP_J=(-j4)
+	diffcase self_mid -- -rv m/s m/s/sub
+	loopfs_cleanup
+	ZCP_J=(-j1)
+	diffcase self_mid -- -rv m/s m/s/sub
+}
+
+# sc FILE SYSCALL: the calls column of strace -c's line for SYSCALL.
+sc() {
+	awk -v s="$2" '$NF == s { n = $4 } END { print n + 0 }' "$1"
+}
+
+# same_calls JSON METHOD SYSCALL: the report's calls for METHOD are
+# strace's count of SYSCALL in sc.txt, and not 0.
+same_calls() {
+	local got want
+	got=$(jq -r --arg m "$2" '.methods[$m].calls // 0' "$1")
+	want=$(sc sc.txt "$3")
+	assert_num "$got" -gt 0
+	assert_equal "$2 $got calls" "$2 $want calls"
+}
+
+@test "-j4 --stats: calls are what strace -f counts, files and bytes those of -j1" {
+	command -v strace >/dev/null || skip "strace not installed"
+	command -v jq >/dev/null || skip "jq not installed"
+	local d i
+	for d in a b c; do
+		mkdir -p "tree/$d"
+		for i in $(seq 1 15); do mkdata "tree/$d/f$i" $((i * 70001)); done
+	done
+	strace -f -c -o sc.txt -e trace=ioctl,copy_file_range \
+	    "$ZCP" -j4 --stats=json -r tree c4 2> s4.json
+	diff -r tree c4
+	same_calls s4.json copy_file_range copy_file_range
+	same_calls s4.json reflink ioctl
+	"$ZCP" -j1 --stats=json -r tree c1 2> s1.json
+	assert_equal "$(jq -c '[.files, .pairs, .bytes]' s4.json)" \
+	    "$(jq -c '[.files, .pairs, .bytes]' s1.json)"
+	assert_equal "$(jq .files s4.json)" 45
+	strace -f -c -o sc.txt -e trace=sendfile \
+	    "$ZCP" -j4 --method=sendfile --stats=json -r tree c5 2> s5.json
+	diff -r tree c5
+	same_calls s5.json sendfile sendfile
+	assert_equal "$(jq -c '[.files, .bytes]' s5.json)" \
+	    "$(jq -c '[.files, .bytes]' s1.json)"
 }

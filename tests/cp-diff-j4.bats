@@ -1,0 +1,1 @@
+cp-diff.bats
