@@ -126,6 +126,7 @@ tree300() {
 	[ "$flat" -ge 2 ] || fail "the walk never waited ($most files)"
 	[ "$(wc -l < out)" -eq 3001 ]
 	diff -r src dst
+}
 
 @test "-j4: -v and --debug print a 300-file tree's lines in the walk's order, as cp and -j1" {
 	tree300 src
