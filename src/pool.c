@@ -98,25 +98,88 @@ struct pool {
 	unsigned	 nsettled;
 };
 
+/* A number read from the file dir/name, or -1; two for cpu.max. */
+static int
+read_numbers(const char *dir, const char *name, long long *a, long long *b)
+{
+	char path[4200];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((f = fopen(path, "re")) == NULL)
+		return -1;
+	n = b != NULL ? fscanf(f, "%lld %lld", a, b) : fscanf(f, "%lld", a);
+	fclose(f);
+	return n == (b != NULL ? 2 : 1) ? 0 : -1;
+}
+
+/* Whether the cgroup v1 controller list ctl ("cpu,cpuacct") has cpu. */
+static bool
+lists_cpu(const char *ctl)
+{
+	size_t n;
+
+	for (; *ctl != '\0'; ctl += n + (ctl[n] == ',')) {
+		n = strcspn(ctl, ",");
+		if (n == 3 && strncmp(ctl, "cpu", 3) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The CPUs the cgroup quota of this process allows, rounded up, or 0 for
+ * none: cgroup v2's cpu.max ("max 100000", "150000 100000"), else v1's
+ * cpu.cfs_quota_us over cpu.cfs_period_us (-1: none), in the process's
+ * cgroup as /proc/self/cgroup names it.
+ */
+static unsigned
+cgroup_cpus(void)
+{
+	char line[4096], dir[4200];
+	long long quota = -1, period = 0;
+	char *ctl, *path;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/cgroup", "re")) == NULL)
+		return 0;
+	while (quota <= 0 && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((ctl = strchr(line, ':')) == NULL ||
+		    (path = strchr(++ctl, ':')) == NULL)
+			continue;
+		*path++ = '\0';
+		if (*ctl == '\0') {
+			snprintf(dir, sizeof(dir), "/sys/fs/cgroup%s", path);
+			if (read_numbers(dir, "cpu.max", &quota, &period) == -1)
+				quota = -1;
+		} else if (lists_cpu(ctl)) {
+			snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s%s", ctl,
+			    path);
+			if (read_numbers(dir, "cpu.cfs_quota_us", &quota,
+			    NULL) == -1 || read_numbers(dir, "cpu.cfs_period_us",
+			    &period, NULL) == -1)
+				quota = -1;
+		}
+	}
+	fclose(f);
+	if (quota <= 0 || period <= 0)
+		return 0;
+	return (unsigned)((quota + period - 1) / period);
+}
+
 /* The CPUs this process may run on: its affinity, its cgroup's quota. */
 unsigned
 cpus_available(void)
 {
 	cpu_set_t set;
-	unsigned n = 1;
-	long long quota, period;
-	FILE *f;
+	unsigned n = 1, q;
 
 	if (sched_getaffinity(0, sizeof(set), &set) == 0)
 		n = (unsigned)CPU_COUNT(&set);
-	/* cgroup v2: "max 100000" or "200000 100000" (two CPUs' time). */
-	if ((f = fopen("/sys/fs/cgroup/cpu.max", "re")) != NULL) {
-		if (fscanf(f, "%lld %lld", &quota, &period) == 2 &&
-		    quota > 0 && period > 0 &&
-		    (quota + period - 1) / period < (long long)n)
-			n = (unsigned)((quota + period - 1) / period);
-		fclose(f);
-	}
+	if ((q = cgroup_cpus()) > 0 && q < n)
+		n = q;
 	if (n < 1)
 		n = 1;
 	return n > JOBS_MAX ? JOBS_MAX : n;

@@ -438,3 +438,39 @@ same_calls() {
 	assert_equal "$(jq -c '[.files, .bytes]' s5.json)" \
 	    "$(jq -c '[.files, .bytes]' s1.json)"
 }
+
+# threads CMD...: how many threads CMD made (clone and clone3, strace -f).
+threads() {
+	strace -f -c -e trace=clone,clone3 -o cl.txt "$@" > /dev/null
+	awk '$NF ~ /^clone3?$/ { n += $4 } END { print n + 0 }' cl.txt
+}
+
+@test "-j auto: a worker per CPU of the affinity mask and of the cgroup's CPU quota" {
+	command -v strace >/dev/null || skip "strace not installed"
+	command -v taskset >/dev/null || skip "taskset not installed"
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: auto is -j1 whatever else"
+	local i cg
+	mkdir src
+	for i in $(seq 1 20); do echo "$i" > "src/f$i"; done
+	assert_equal "$(threads taskset -c 0 "$ZCP" -r src d1)" 0
+	assert_equal "$(threads taskset -c 0,1 "$ZCP" -r src d2)" 2
+	# An N given is N, whatever the CPUs.
+	assert_equal "$(threads taskset -c 0 "$ZCP" -j3 -r src d3)" 3
+	need_root_for "make a cgroup with a CPU quota"
+	if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+		cg=/sys/fs/cgroup/zcp-test-$$
+		mkdir "$cg" && echo "100000 100000" > "$cg/cpu.max" ||
+			{ rmdir "$cg"; skip "no cpu controller for a v2 cgroup"; }
+	else
+		cg=/sys/fs/cgroup/cpu/zcp-test-$$
+		[ -d /sys/fs/cgroup/cpu ] || skip "no cgroup cpu controller"
+		mkdir "$cg" && echo 100000 > "$cg/cpu.cfs_quota_us" ||
+			{ rmdir "$cg"; skip "cannot set a v1 cgroup's quota"; }
+	fi
+	# One CPU's time in the quota: one at a time.
+	i=$(threads sh -c 'echo $$ > "$1/cgroup.procs" && exec "$2" -r src d4' \
+	    sh "$cg" "$ZCP")
+	rmdir "$cg"
+	assert_equal "$i" 0
+	diff -r src d4
+}
