@@ -228,6 +228,19 @@ quote_slot(int slot, const char *s, enum qstyle style)
 	return q.buf;
 }
 
+/* This thread's slots freed: a worker of -j's that ends. */
+void
+quote_free(void)
+{
+	int i;
+
+	for (i = 0; i < QUOTE_SLOTS; i++) {
+		free(buf[i]);
+		buf[i] = NULL;
+		size[i] = 0;
+	}
+}
+
 const char *
 quote_n(int slot, const char *s)
 {

@@ -22,6 +22,7 @@ struct held {
 
 const char	*quote(const char *);
 const char	*quote_n(int, const char *);
+void		 quote_free(void);
 const char	*quotef(const char *);
 const char	*quote_arg(const char *);
 const char	*quote_arg_n(int, const char *);

@@ -271,6 +271,8 @@ worker(void *arg)
 		run_job(p, j, w->engine);
 	}
 	pthread_mutex_unlock(&p->lock);
+	/* Thread-local: they would be lost with the thread. */
+	quote_free();
 	return NULL;
 }
 
