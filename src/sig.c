@@ -5,20 +5,27 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 
 #include "sig.h"
 
-static volatile sig_atomic_t caught, again;
+/*
+ * Atomics, not volatile sig_atomic_t: the handler runs on whichever
+ * thread the kernel picks, and the workers read the flags too.  A
+ * lock-free atomic is safe in a handler.
+ */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "int atomics take no lock");
+static atomic_int caught, again;
 
 static void
 on_signal(int signo)
 {
-	if (caught == 0)
-		caught = signo;
-	else
-		again = 1;
+	int none = 0;
+
+	if (!atomic_compare_exchange_strong(&caught, &none, signo))
+		atomic_store(&again, 1);
 }
 
 /*
@@ -50,7 +57,7 @@ sig_init(void)
 int
 sig_pending(void)
 {
-	return caught;
+	return atomic_load_explicit(&caught, memory_order_relaxed);
 }
 
 /*
@@ -60,15 +67,17 @@ sig_pending(void)
 bool
 sig_explains(int err)
 {
-	return (err == EINTR && caught != 0) ||
-	    (err == EPIPE && caught == SIGPIPE);
+	int signo = sig_pending();
+
+	return (err == EINTR && signo != 0) ||
+	    (err == EPIPE && signo == SIGPIPE);
 }
 
 /* A second stop request: what was still being finished stops too. */
 bool
 sig_urgent(void)
 {
-	return again != 0;
+	return atomic_load_explicit(&again, memory_order_relaxed) != 0;
 }
 
 /*
@@ -76,13 +85,13 @@ sig_urgent(void)
  * stats so far, as of dd; the copy goes on.  With SA_RESTART: a call it
  * interrupts goes on as if nothing happened.
  */
-static volatile sig_atomic_t snapshot;
+static atomic_int snapshot;
 
 static void
 on_snapshot(int signo)
 {
 	(void)signo;
-	snapshot = 1;
+	atomic_store(&snapshot, 1);
 }
 
 void
@@ -104,17 +113,14 @@ sig_snapshot_init(void)
 bool
 sig_snapshot(void)
 {
-	if (snapshot == 0)
-		return false;
-	snapshot = 0;
-	return true;
+	return atomic_exchange(&snapshot, 0) != 0;
 }
 
 /* Die by the signal that stopped us; returns if there was none. */
 void
 sig_reraise(void)
 {
-	int signo = caught;
+	int signo = sig_pending();
 
 	if (signo == 0)
 		return;

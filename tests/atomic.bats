@@ -590,17 +590,20 @@ zf_stdin() {
 
 # unsynced_dirs < STRACE: the directory descriptors that had a name made
 # in them (symlinkat, mknodat, linkat) and were closed, or left open,
-# without an fsync after it.
+# without an fsync after it.  A call two threads make at once is split
+# by strace -f ("fsync(3 <unfinished ...>"): fd() takes the number alone.
 unsynced_dirs() {
 	awk '
-	function made(fd) { pending[fd] = 1 }
-	/ symlinkat\(/ { split($0, a, ", "); made(a[2]) }
-	/ mknodat\(/ { sub(/.*mknodat\(/, ""); split($0, a, ", "); made(a[1]) }
-	/ linkat\(/ { split($0, a, ", "); made(a[3]) }
-	/ fsync\(/ { sub(/.*fsync\(/, ""); sub(/\).*/, ""); pending[$0] = 0 }
-	/ close\(/ { sub(/.*close\(/, ""); sub(/\).*/, "")
-		if (pending[$0]) print "closed " $0; pending[$0] = 0 }
-	END { for (fd in pending) if (pending[fd]) print "open " fd }'
+	function fd(s) { sub(/[^0-9].*/, "", s); return s }
+	function made(s) { pending[fd(s)] = 1 }
+	function args(call) { sub(".*" call "\\(", ""); split($0, a, ", ") }
+	/ symlinkat\(/ { args("symlinkat"); made(a[2]) }
+	/ mknodat\(/ { args("mknodat"); made(a[1]) }
+	/ linkat\(/ { args("linkat"); made(a[3]) }
+	/ fsync\(/ { args("fsync"); pending[fd(a[1])] = 0 }
+	/ close\(/ { args("close"); n = fd(a[1])
+		if (pending[n]) print "closed " n; pending[n] = 0 }
+	END { for (n in pending) if (pending[n]) print "open " n }'
 }
 
 @test "sync: with -a, every symlink, FIFO and hard link made is followed by an fsync of its directory" {
