@@ -27,8 +27,9 @@
 #define LEVEL_LOST	(-3)
 
 struct entry {
-	ino_t	 ino;
-	char	*name;
+	ino_t		 ino;
+	char		*name;
+	unsigned char	 type;		/* readdir's d_type */
 };
 
 static int	 copy_stated(struct copier *, const struct loc *,
@@ -43,6 +44,12 @@ open_source(const struct copier *c, const struct loc *s, const struct stat *sst,
 {
 	int sfd;
 
+	if (s->pre != NULL) {
+		/* Opened by open_quick: its fstat is the stat. */
+		*si = *s->pre;
+		s->pre->fd = -1;
+		return si->fd;
+	}
 	sfd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
 	    (dereferences(c, cmdline) ? 0 : O_NOFOLLOW));
 	if (sfd == -1) {
@@ -237,6 +244,7 @@ read_entries(DIR *dir, size_t *count)
 			v = nv;
 		}
 		v[n].ino = de->d_ino;
+		v[n].type = de->d_type;
 		if ((v[n].name = strdup(de->d_name)) == NULL)
 			goto fail;
 		n++;
@@ -264,8 +272,67 @@ struct item {
 	struct copier	 c;
 	struct loc	 s, d;
 	struct stat	 sst;
+	bool		 quick;		/* sst unknown: copy_quick */
 	char		*sp, *dp, *name;
 };
+
+/*
+ * Whether an entry readdir says is a regular file may be opened before
+ * it is looked at (copy_quick): its directory here was made just now,
+ * so there is nothing to compare with, skip or back up, and nothing
+ * needs its inode before it is open: -a's links, -L, -l, -s,
+ * --attributes-only.
+ */
+static bool
+quick_applies(const struct copier *c, const struct loc *dir,
+    unsigned char type)
+{
+	const struct cpopts *o = c->o;
+
+	return type == DT_REG && dir->fresh && !o->keep_links &&
+	    !dereferences(c, false) && !o->hard_link && !o->symbolic_link &&
+	    !o->attr_only;
+}
+
+/*
+ * Such a file, opened first: the fstat of the descriptor is its stat,
+ * one fstatat a file less than cp's lstat, open, fstat.  Anything else
+ * (gone, unreadable, not a regular file now) is looked at the usual way,
+ * which says what cp says; a directory found there is one only the walk
+ * may copy (may_recurse), else it was replaced while being copied.
+ */
+static int
+copy_quick(struct copier *c, struct loc *s, const struct loc *d,
+    bool may_recurse)
+{
+	struct fdinfo si;
+	struct stat sst;
+	int fd, rc;
+
+	fd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+	    O_NOFOLLOW);
+	if (fd != -1 && (fdinfo_classify(&si, fd, s->path, true) == -1 ||
+	    !S_ISREG(si.st.st_mode))) {
+		close(fd);
+		fd = -1;
+	}
+	if (fd == -1) {
+		if (stat_source(c, s, false, &sst) == -1)
+			return -1;
+		if (S_ISDIR(sst.st_mode) && !may_recurse) {
+			diag(0, "skipping file %s, as it was replaced while"
+			    " being copied", quote(s->path));
+			return -1;
+		}
+		return copy_stated(c, s, d, &sst, false);
+	}
+	s->pre = &si;
+	rc = copy_stated(c, s, d, &si.st, false);
+	s->pre = NULL;
+	if (si.fd != -1)
+		close(si.fd);
+	return rc;
+}
 
 static int
 run_item(struct engine *e, void *arg)
@@ -275,7 +342,9 @@ run_item(struct engine *e, void *arg)
 
 	it->c.engine = e;
 	/* Stopped: what was not begun is not copied, as with -j1. */
-	if (sig_pending() == 0)
+	if (sig_pending() == 0 && it->quick)
+		rc = copy_quick(&it->c, &it->s, &it->d, false);
+	else if (sig_pending() == 0)
 		rc = copy_stated(&it->c, &it->s, &it->d, &it->sst, false);
 	free(it->sp);
 	free(it->dp);
@@ -306,7 +375,10 @@ walk_copies(struct copier *c, const struct loc *d, const struct stat *sst)
 	    !pool_settled(c->pool, sst->st_dev, d->dirdev);
 }
 
-/* The entry handed to a worker; false if it was not (the walk copies). */
+/*
+ * The entry handed to a worker; false if it was not (the walk copies).
+ * sst NULL: not looked at yet (copy_quick).
+ */
 static bool
 hand_out(struct copier *c, struct loc *cs, struct loc *cd,
     const struct stat *sst, struct batch *b)
@@ -322,7 +394,8 @@ hand_out(struct copier *c, struct loc *cs, struct loc *cd,
 	it->c = *c;
 	it->s = *cs;
 	it->d = *cd;
-	it->sst = *sst;
+	if ((it->quick = sst == NULL) == false)
+		it->sst = *sst;
 	it->s.name = it->d.name = it->name;
 	it->sp = (char *)cs->path;
 	it->dp = (char *)cd->path;
@@ -333,35 +406,63 @@ hand_out(struct copier *c, struct loc *cs, struct loc *cd,
 	return false;
 }
 
-/* One entry of a directory: its locs in the source and destination. */
+/*
+ * The walk copies an entry itself (sst NULL: copy_quick), in order.  The
+ * first file between two devices is one: once the engine saw the pair,
+ * the files after it may go to the workers.
+ */
 static int
-copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
-    const struct loc *dir, const char *name, struct batch *b)
+walk_copy(struct copier *c, struct loc *cs, const struct loc *cd,
+    const struct stat *sst, dev_t sdev)
 {
-	char *sp = path_join(s->path, name), *dp = path_join(d->path, name);
-	struct loc cs = { .dirfd = sfd, .name = name, .path = sp }, cd = *dir;
-	struct stat sst;
 	unsigned long pairs;
 	int rc;
 
-	cd.name = name;
+	/* The workers go on with what was handed out meanwhile. */
+	pool_flush(c->pool);
+	pairs = engine_pairs(c->engine);
+	rc = sst != NULL ? copy_stated(c, cs, cd, sst, false) :
+	    copy_quick(c, cs, cd, true);
+	if (c->pool != NULL && engine_pairs(c->engine) != pairs)
+		pool_settle(c->pool, sst != NULL ? sst->st_dev : sdev,
+		    cd->dirdev);
+	return rc;
+}
+
+/*
+ * One entry of a directory on device sdev: its locs in the source and
+ * destination.
+ */
+static int
+copy_child(struct copier *c, const struct loc *s, int sfd, const struct loc *d,
+    const struct loc *dir, const struct entry *e, dev_t sdev,
+    struct batch *b)
+{
+	char *sp = path_join(s->path, e->name), *dp = path_join(d->path,
+	    e->name);
+	struct loc cs = { .dirfd = sfd, .name = e->name, .path = sp },
+	    cd = *dir;
+	struct stat sst;
+	bool quick = quick_applies(c, dir, e->type);
+	int rc;
+
+	cd.name = e->name;
 	cd.path = dp;
 	if (sp == NULL || dp == NULL) {
 		diag(ENOMEM, "cannot copy %s", quote(s->path));
 		rc = -1;
-	} else if (stat_source(c, &cs, false, &sst) == -1)
+	} else if (quick && c->pool != NULL &&
+	    pool_settled(c->pool, sdev, cd.dirdev) &&
+	    hand_out(c, &cs, &cd, NULL, b))
+		return 0;
+	else if (quick)
+		rc = walk_copy(c, &cs, &cd, NULL, sdev);
+	else if (stat_source(c, &cs, false, &sst) == -1)
 		rc = -1;
 	else if (!walk_copies(c, &cd, &sst) && hand_out(c, &cs, &cd, &sst, b))
 		return 0;
-	else {
-		/* The workers go on with what was handed out meanwhile. */
-		pool_flush(c->pool);
-		pairs = engine_pairs(c->engine);
-		rc = copy_stated(c, &cs, &cd, &sst, false);
-		/* The engine saw the device pair: the next files may go. */
-		if (c->pool != NULL && engine_pairs(c->engine) != pairs)
-			pool_settle(c->pool, sst.st_dev, cd.dirdev);
-	}
+	else
+		rc = walk_copy(c, &cs, &cd, &sst, sdev);
 	free(sp);
 	free(dp);
 	return rc;
@@ -420,7 +521,7 @@ copy_children(struct copier *c, const struct loc *s, struct level *lv,
 		    (dir.dirfd = dirs_fd(&c->dirs, lv, DIR_DST)) == -1))
 			rc = -1;
 		else if (rc != COPY_INTO_SELF && (one = copy_child(c, s, sfd,
-		    d, &dir, v[i].name, &b)) != 0)
+		    d, &dir, &v[i], lv->dev[DIR_SRC], &b)) != 0)
 			rc = one;
 		free(v[i].name);
 	}

@@ -478,3 +478,79 @@ threads() {
 	assert_equal "$i" 0
 	diff -r src d4
 }
+
+@test "-r: a file in a directory made just now is opened first, not looked up by name (its fstat is its stat), with -j1 and -j4" {
+	command -v strace >/dev/null || skip "strace not installed"
+	local j
+	mkdir -p src/sub
+	for j in $(seq 1 30); do
+		echo "$j" > "src/f$j"
+		echo "$j" > "src/sub/g$j"
+	done
+	for j in 1 4; do
+		strace -f -o "st$j.txt" -e trace=newfstatat,openat \
+		    "$ZCP" -j"$j" -r src "d$j"
+		diff -r src "d$j"
+		run grep -E 'newfstatat\([0-9]+, "[fg][0-9]+"' "st$j.txt"
+		assert_output ''
+		assert_equal "$(grep -cE 'openat\([0-9]+, "[fg][0-9]+", O_RDONLY' \
+		    "st$j.txt")" 60
+	done
+	# Into a directory that was there, each name is looked at first:
+	# what is there decides (-n here), as with cp.
+	echo old > d1/f1
+	strace -f -o st5.txt -e trace=newfstatat,openat \
+	    "$ZCP" -j1 -rn -T src d1
+	assert_equal "$(cat d1/f1)" old
+	assert_equal "$(grep -cE 'newfstatat\([0-9]+, "f[0-9]+"' st5.txt)" 60
+}
+
+# stopped_at_copy J: zcp -jJ -r src dst in the background, stopped by the
+# fault shim (SIGSTOP) at its first copy_file_range, the first file's;
+# its pid in ZPID.
+stopped_at_copy() {
+	local state=
+	env ZCP_FAULT=copy_file_range:stop:1 \
+	    ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
+	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
+	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+	    "$ZCP" -j"$1" -r src dst > out 2> err &
+	ZPID=$!
+	for _ in $(seq 1000); do
+		state=$(sed 's/.*) //' "/proc/$ZPID/stat" | cut -d' ' -f1)
+		[ "$state" = T ] && return 0
+		sleep 0.01
+	done
+	fail "zcp never reached its first copy: $(cat err)"
+}
+
+@test "-r: a file replaced by a directory after the walk read its name: -j1 copies the directory, as cp; a worker says it was replaced" {
+	local first second st
+	mkdir src
+	echo one > src/a
+	echo two > src/b
+	# The walk takes the names in inode order, as cp.
+	first=$(ls -i src | sort -n | awk 'NR == 1 { print $2 }')
+	second=$(ls -i src | sort -n | awk 'NR == 2 { print $2 }')
+	for j in 1 2; do
+		rm -rf dst src/"$second"
+		echo two > src/"$second"
+		stopped_at_copy "$j"
+		rm src/"$second"
+		mkdir src/"$second"
+		echo inner > src/"$second"/inner
+		kill -CONT "$ZPID"
+		st=0
+		wait "$ZPID" || st=$?
+		cmp src/"$first" dst/"$first"
+		if [ "$j" = 1 ]; then
+			assert_equal "$st" 0
+			assert_file_empty err
+			assert_equal "$(cat dst/"$second"/inner)" inner
+		else
+			assert_equal "$st" 1
+			assert_equal "$(cat err)" "zcp: skipping file 'src/$second', as it was replaced while being copied"
+			assert_not_exist dst/"$second"
+		fi
+	done
+}
