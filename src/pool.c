@@ -10,7 +10,8 @@
  * when WAKE_BATCH items wait, or when none is running: waking one per
  * item would cost two futex calls and a context switch a file.  For the
  * same reason the walk hands its items over WAKE_BATCH at a time (under
- * one lock), and a worker takes its next item as it reports the last.
+ * one lock), and a worker takes its share of what waits, up to TAKE_MAX
+ * items, as it reports the last ones done.
  *
  * Output: the walk's lines and each item's are held (diag.c's out_hold).
  * An item holds the walk's lines since the item before it (pre) and its
@@ -40,6 +41,8 @@
 
 /* Items waiting in the queue, per worker: enough to keep one busy. */
 #define QUEUE_PER_WORKER	16
+/* Items a worker takes at most in one go. */
+#define TAKE_MAX		8
 /* Items waiting before a sleeping worker is woken (see above). */
 #define WAKE_BATCH		8
 /*
@@ -221,39 +224,52 @@ print_ready(struct pool *p)
 }
 
 /*
- * One item, run on this thread with engine e, its lines held in order;
- * called and returning with the lock held, which it drops meanwhile.
+ * Items taken, run on this thread with engine e, their lines held in
+ * order; called and returning with the lock held, which it drops
+ * meanwhile.
  */
 static void
-run_job(struct pool *p, struct job *j, struct engine *e)
+run_jobs(struct pool *p, struct job **jv, unsigned n, struct engine *e)
 {
-	struct batch *b = j->batch;
-	int rc;
+	struct batch *b;
+	unsigned i;
+	int rc[TAKE_MAX];
+	bool emptied = false;	/* a batch done: the walk may wait on it */
 
 	pthread_mutex_unlock(&p->lock);
-	out_hold(&j->out);
-	rc = j->fn(e, j->arg);
-	out_hold(NULL);
-	out_close(&j->out);
+	for (i = 0; i < n; i++) {
+		out_hold(&jv[i]->out);
+		rc[i] = jv[i]->fn(e, jv[i]->arg);
+		out_hold(NULL);
+		out_close(&jv[i]->out);
+	}
 	pthread_mutex_lock(&p->lock);
-	if (rc != 0 && b->rc == 0)
-		b->rc = -1;
-	b->pending--;
-	j->done = true;
-	p->running--;
-	print_ready(p);		/* j may be freed */
+	for (i = 0; i < n; i++) {
+		b = jv[i]->batch;
+		if (rc[i] != 0 && b->rc == 0)
+			b->rc = -1;
+		emptied |= --b->pending == 0;
+		jv[i]->done = true;
+		p->running--;
+	}
+	print_ready(p);		/* the items may be freed */
 	/* Only what may end the walk's wait wakes it: no ping-pong. */
-	if (p->walk_waits && (b->pending == 0 || p->running == 0 ||
+	if (p->walk_waits && (emptied || p->running == 0 ||
 	    p->queued <= p->qmax / 2 || p->nheld <= HELD_MAX / 2))
 		pthread_cond_signal(&p->done);
 }
 
+/*
+ * A worker takes its share of the items waiting, up to TAKE_MAX, in one
+ * lock: one lock a file would have the workers wait on each other.
+ */
 static void *
 worker(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->pool;
-	struct job *j;
+	struct job *jv[TAKE_MAX];
+	unsigned n, share;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -262,13 +278,18 @@ worker(void *arg)
 			pthread_cond_wait(&p->work, &p->lock);
 			p->sleeping--;
 		}
-		if ((j = p->head) == NULL)
+		if (p->head == NULL)
 			break;
-		if ((p->head = j->next) == NULL)
-			p->tail = NULL;
-		p->queued--;
-		p->running++;
-		run_job(p, j, w->engine);
+		share = p->queued / p->nworkers;
+		share = share < 1 ? 1 : share > TAKE_MAX ? TAKE_MAX : share;
+		for (n = 0; n < share && p->head != NULL; n++) {
+			jv[n] = p->head;
+			if ((p->head = jv[n]->next) == NULL)
+				p->tail = NULL;
+		}
+		p->queued -= n;
+		p->running += n;
+		run_jobs(p, jv, n, w->engine);
 	}
 	pthread_mutex_unlock(&p->lock);
 	/* Thread-local: they would be lost with the thread. */
