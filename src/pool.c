@@ -30,9 +30,11 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cp.h"
 #include "diag.h"
@@ -43,6 +45,8 @@
 #define QUEUE_PER_WORKER	16
 /* Items a worker takes at most in one go. */
 #define TAKE_MAX		8
+/* An item that took longer gives its worker's others back (run_jobs). */
+#define LONG_ITEM_NS		10000000LL
 /* Items waiting before a sleeping worker is woken (see above). */
 #define WAKE_BATCH		8
 /*
@@ -79,7 +83,8 @@ struct pool {
 	pthread_cond_t	 work;		/* an item queued, or closing */
 	pthread_cond_t	 done;		/* an item finished */
 	struct job	*head, *tail;	/* the queue */
-	unsigned	 queued, running, sleeping, qmax;
+	unsigned	 queued, running, qmax;
+	atomic_uint	 sleeping;	/* changed locked; run_jobs peeks */
 	bool		 walk_waits;	/* on done */
 	bool		 closing;
 	unsigned	 nworkers;	/* asked for */
@@ -223,28 +228,45 @@ print_ready(struct pool *p)
 	}
 }
 
+/* The monotonic clock, in nanoseconds. */
+static long long
+now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 /*
  * Items taken, run on this thread with engine e, their lines held in
  * order; called and returning with the lock held, which it drops
- * meanwhile.
+ * meanwhile.  After an item that took long (a big file), with a worker
+ * idle, what was not begun goes back to the queue for it: eight big
+ * files taken in one go are not copied one after another.
  */
 static void
 run_jobs(struct pool *p, struct job **jv, unsigned n, struct engine *e)
 {
 	struct batch *b;
-	unsigned i;
+	unsigned i, kept = n;
 	int rc[TAKE_MAX];
 	bool emptied = false;	/* a batch done: the walk may wait on it */
+	long long t0;
 
 	pthread_mutex_unlock(&p->lock);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < kept; i++) {
+		t0 = now_ns();
 		out_hold(&jv[i]->out);
 		rc[i] = jv[i]->fn(e, jv[i]->arg);
 		out_hold(NULL);
 		out_close(&jv[i]->out);
+		if (i + 1 < n && now_ns() - t0 > LONG_ITEM_NS &&
+		    atomic_load(&p->sleeping) > 0)
+			kept = i + 1;
 	}
 	pthread_mutex_lock(&p->lock);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < kept; i++) {
 		b = jv[i]->batch;
 		if (rc[i] != 0 && b->rc == 0)
 			b->rc = -1;
@@ -252,6 +274,13 @@ run_jobs(struct pool *p, struct job **jv, unsigned n, struct engine *e)
 		jv[i]->done = true;
 		p->running--;
 	}
+	for (i = n; i-- > kept; p->queued++, p->running--) {
+		if ((jv[i]->next = p->head) == NULL)
+			p->tail = jv[i];
+		p->head = jv[i];
+	}
+	if (kept < n && p->sleeping > 0)
+		pthread_cond_signal(&p->work);
 	print_ready(p);		/* the items may be freed */
 	/* Only what may end the walk's wait wakes it: no ping-pong. */
 	if (p->walk_waits && (emptied || p->running == 0 ||

@@ -300,6 +300,8 @@ quick_applies(const struct copier *c, const struct loc *dir,
  * (gone, unreadable, not a regular file now) is looked at the usual way,
  * which says what cp says; a directory found there is one only the walk
  * may copy (may_recurse), else it was replaced while being copied.
+ * O_NONBLOCK: a FIFO put there since readdir must not hang the open (a
+ * regular file's reads ignore the flag, as open(2) says).
  */
 static int
 copy_quick(struct copier *c, struct loc *s, const struct loc *d,
@@ -310,7 +312,7 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 	int fd, rc;
 
 	fd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NOFOLLOW);
+	    O_NOFOLLOW | O_NONBLOCK);
 	if (fd != -1 && (fdinfo_classify(&si, fd, s->path, true) == -1 ||
 	    !S_ISREG(si.st.st_mode))) {
 		close(fd);

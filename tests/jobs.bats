@@ -529,12 +529,12 @@ stopped_at_copy() {
 	mkdir src
 	echo one > src/a
 	echo two > src/b
-	# The walk takes the names in inode order, as cp.
-	first=$(ls -i src | sort -n | awk 'NR == 1 { print $2 }')
-	second=$(ls -i src | sort -n | awk 'NR == 2 { print $2 }')
 	for j in 1 2; do
-		rm -rf dst src/"$second"
-		echo two > src/"$second"
+		rm -rf dst src/b
+		echo two > src/b
+		# The walk takes the names in inode order, as cp.
+		first=$(ls -i src | sort -n | awk 'NR == 1 { print $2 }')
+		second=$(ls -i src | sort -n | awk 'NR == 2 { print $2 }')
 		stopped_at_copy "$j"
 		rm src/"$second"
 		mkdir src/"$second"
@@ -553,4 +553,44 @@ stopped_at_copy() {
 			assert_not_exist dst/"$second"
 		fi
 	done
+}
+
+@test "-r: a file replaced by a FIFO after the walk read its name is made a FIFO, as cp, without hanging on its open" {
+	local first second st
+	mkdir src
+	echo one > src/a
+	echo two > src/b
+	first=$(ls -i src | sort -n | awk 'NR == 1 { print $2 }')
+	second=$(ls -i src | sort -n | awk 'NR == 2 { print $2 }')
+	stopped_at_copy 1
+	rm src/"$second"
+	mkfifo src/"$second"
+	kill -CONT "$ZPID"
+	for _ in $(seq 1000); do
+		kill -0 "$ZPID" 2>/dev/null || break
+		sleep 0.01
+	done
+	kill -0 "$ZPID" 2>/dev/null && { kill -9 "$ZPID"; fail "zcp hangs: $(cat err)"; }
+	st=0
+	wait "$ZPID" || st=$?
+	assert_equal "$st" 0
+	assert_file_empty err
+	cmp src/"$first" dst/"$first"
+	[ -p dst/"$second" ] || fail "dst/$second is not a FIFO"
+}
+
+@test "-j2: a worker that took several big files gives back those not begun when the other is idle" {
+	command -v strace >/dev/null || skip "strace not installed"
+	local i most
+	mkdir src
+	for i in $(seq 1 9); do head -c 1M /dev/urandom > "src/big$i"; done
+	for i in $(seq 1 30); do echo "$i" > "src/small$i"; done
+	# 100 ms a big file: long enough to count as long, for any build.
+	strace -f -o st.txt -e trace=openat \
+	    "$ZCP" -j2 --bwlimit=10M -r src dst
+	diff -r src dst
+	# Which thread opened each big file: none may have done most of them.
+	most=$(grep -E 'openat\([0-9]+, "big[0-9]", O_RDONLY' st.txt |
+	    awk '{ n[$1]++ } END { for (t in n) if (n[t] > m) m = n[t]; print m }')
+	[ "$most" -le 6 ] || fail "one thread opened $most of the 9 big files: $(cat st.txt | grep big)"
 }
