@@ -121,3 +121,15 @@ loopfs_cleanup() {
 	done < "$BATS_TEST_TMPDIR/.mounts"
 	rm -f "$BATS_TEST_TMPDIR/.mounts"
 }
+
+# wait_stopped PID: until PID is stopped (state T), as the fault shim's
+# "stop" action leaves it; false after 10 s.
+wait_stopped() {
+	local state
+	for _ in $(seq 1000); do
+		state=$(sed 's/.*) //' "/proc/$1/stat" | cut -d' ' -f1)
+		[ "$state" = T ] && return 0
+		sleep 0.01
+	done
+	return 1
+}

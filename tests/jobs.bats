@@ -509,19 +509,13 @@ threads() {
 # fault shim (SIGSTOP) at its first copy_file_range, the first file's;
 # its pid in ZPID.
 stopped_at_copy() {
-	local state=
 	env ZCP_FAULT=copy_file_range:stop:1 \
 	    ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
 	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	    "$ZCP" -j"$1" -r src dst > out 2> err &
 	ZPID=$!
-	for _ in $(seq 1000); do
-		state=$(sed 's/.*) //' "/proc/$ZPID/stat" | cut -d' ' -f1)
-		[ "$state" = T ] && return 0
-		sleep 0.01
-	done
-	fail "zcp never reached its first copy: $(cat err)"
+	wait_stopped "$ZPID" || fail "zcp never reached its first copy: $(cat err)"
 }
 
 @test "-r: a file replaced by a directory after the walk read its name: -j1 copies the directory, as cp; a worker says it was replaced" {

@@ -111,18 +111,12 @@ kill_window() {
 # stopped_at_rename: zcp --atomic new b in the background, stopped by the
 # fault shim (SIGSTOP) just before its first rename; its pid in ZPID.
 stopped_at_rename() {
-	local state=
 	env ZCP_FAULT=rename:stop:1 ZCP_FAULT_LOG="$BATS_TEST_TMPDIR/faults.log" \
 	    LD_PRELOAD="$HELPERS/faultshim.so${LD_PRELOAD:+:$LD_PRELOAD}" \
 	    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	    "$ZCP" --atomic new b 2> err &
 	ZPID=$!
-	for _ in $(seq 1000); do
-		state=$(sed 's/.*) //' "/proc/$ZPID/stat" | cut -d' ' -f1)
-		[ "$state" = T ] && return 0
-		sleep 0.01
-	done
-	fail "zcp never reached its rename: $(cat err)"
+	wait_stopped "$ZPID" || fail "zcp never reached its rename: $(cat err)"
 }
 
 no_temp() {
