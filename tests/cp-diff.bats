@@ -1339,12 +1339,14 @@ fx_pdir() {
 
 @test "operands: a directory inside another operand: no hard link to a directory" {
 	fx_inside() { mkdir -p s/sub/deep d; printf 'x\n' > s/sub/deep/x; printf 'f\n' > s/sf; }
-	diffcase inside -- -rv s/sub s d
+	diffcase --sort-output inside -- -rv s/sub s d
 }
 
+# The twin fixtures' inode orders of s/sub and s/sf may differ (ext4 may
+# put a new directory's inode in another group), and -v follows it.
 @test "operands: a directory again through a symlink (ls/)" {
 	fx_vialink() { mkdir -p s/sub d; printf 'f\n' > s/sf; ln -s s ls; }
-	diffcase vialink -- -rv s ls/ d
+	diffcase --sort-output vialink -- -rv s ls/ d
 }
 
 @test "same file: -b through a symlinked directory is not the same entry" {
