@@ -102,7 +102,7 @@ struct loc {
 	bool		 loop;		/* a symlink loop there, which -f
 					 * removes, as cp does */
 	struct fdinfo	*pre;		/* a source opened already (tree.c's
-					 * open_quick), taken by open_source */
+					 * copy_quick), taken by open_source */
 };
 
 /* A source loc that is a descriptor, not a name: "-". */

@@ -45,7 +45,7 @@ open_source(const struct copier *c, const struct loc *s, const struct stat *sst,
 	int sfd;
 
 	if (s->pre != NULL) {
-		/* Opened by open_quick: its fstat is the stat. */
+		/* Opened by copy_quick: its fstat is the stat. */
 		*si = *s->pre;
 		s->pre->fd = -1;
 		return si->fd;
@@ -344,10 +344,9 @@ run_item(struct engine *e, void *arg)
 
 	it->c.engine = e;
 	/* Stopped: what was not begun is not copied, as with -j1. */
-	if (sig_pending() == 0 && it->quick)
-		rc = copy_quick(&it->c, &it->s, &it->d, false);
-	else if (sig_pending() == 0)
-		rc = copy_stated(&it->c, &it->s, &it->d, &it->sst, false);
+	if (sig_pending() == 0)
+		rc = it->quick ? copy_quick(&it->c, &it->s, &it->d, false) :
+		    copy_stated(&it->c, &it->s, &it->d, &it->sst, false);
 	free(it->sp);
 	free(it->dp);
 	free(it->name);
@@ -411,9 +410,9 @@ hand_out(struct copier *c, struct loc *cs, struct loc *cd,
 /*
  * The walk copies an entry itself (sst NULL: copy_quick), in order.  The
  * first file between two devices is one: once the engine saw the pair,
- * the files after it may go to the workers.
+ * the files after it may go to the workers.  Inlined: a frame less in
+ * each level of a deep tree's recursion.
  */
-/* Inlined: a frame less in each level of a deep tree's recursion. */
 static inline __attribute__((always_inline)) int
 walk_copy(struct copier *c, struct loc *cs, const struct loc *cd,
     const struct stat *sst, dev_t sdev)
