@@ -36,6 +36,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "ahead.h"
 #include "cp.h"
 #include "diag.h"
 #include "engine.h"
@@ -104,6 +105,8 @@ struct pool {
 	/* The walk's own: the device pairs the engine has seen. */
 	struct devpair	 settled[SETTLED_MAX];
 	unsigned	 nsettled;
+
+	struct ahead	 ahead;		/* a cold tree's look-ahead (ahead.c) */
 };
 
 /* A number read from the file dir/name, or -1; two for cpu.max. */
@@ -209,6 +212,7 @@ pool_new(struct engine *walk, unsigned jobs)
 	pthread_cond_init(&p->done, NULL);
 	p->nworkers = jobs;
 	p->walk = walk;
+	ahead_init(&p->ahead);
 	return p;
 }
 
@@ -363,6 +367,7 @@ start(struct pool *p)
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	p->nworkers = p->started = n;
+	p->ahead.workers = n;
 	p->qmax = QUEUE_PER_WORKER * n;
 	return n;
 }
@@ -542,6 +547,13 @@ pool_settle(struct pool *p, dev_t sdev, dev_t ddev)
 {
 	if (p->nsettled < SETTLED_MAX && !pool_settled(p, sdev, ddev))
 		p->settled[p->nsettled++] = (struct devpair){ sdev, ddev };
+}
+
+/* The look-ahead the walk and the workers share; NULL without a pool. */
+struct ahead *
+pool_ahead(struct pool *p)
+{
+	return p != NULL ? &p->ahead : NULL;
 }
 
 /* The workers stopped, their counters added to the walk's engine. */

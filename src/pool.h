@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct ahead;
 struct engine;
 struct pool;
 
@@ -32,5 +33,6 @@ int		 pool_wait(struct pool *, struct batch *);
 void		 pool_drain(struct pool *);
 bool		 pool_settled(struct pool *, dev_t, dev_t);
 void		 pool_settle(struct pool *, dev_t, dev_t);
+struct ahead	*pool_ahead(struct pool *);
 
 #endif

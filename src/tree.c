@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ahead.h"
 #include "cp.h"
 #include "dest.h"
 #include "diag.h"
@@ -273,6 +274,7 @@ struct item {
 	struct loc	 s, d;
 	struct stat	 sst;
 	bool		 quick;		/* sst unknown: copy_quick */
+	int		 fd;		/* opened by the walk (ahead.c), or -1 */
 	char		*sp, *dp, *name;
 };
 
@@ -294,6 +296,10 @@ quick_applies(const struct copier *c, const struct loc *dir,
 	    !o->attr_only;
 }
 
+/* How copy_quick opens; also the walk's look-ahead (ahead.c). */
+#define QUICK_OPEN	(O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | \
+			 O_NONBLOCK)
+
 /*
  * Such a file, opened first: the fstat of the descriptor is its stat,
  * one fstatat a file less than cp's lstat, open, fstat.  Anything else
@@ -301,23 +307,26 @@ quick_applies(const struct copier *c, const struct loc *dir,
  * which says what cp says; a directory found there is one only the walk
  * may copy (may_recurse), else it was replaced while being copied.
  * O_NONBLOCK: a FIFO put there since readdir must not hang the open (a
- * regular file's reads ignore the flag, as open(2) says).
+ * regular file's reads ignore the flag, as open(2) says).  fd: opened
+ * already by the walk's look-ahead, or -1; taken either way.  A worker
+ * (not the walk) samples whether the tree is cold (ahead_probe).
  */
 static int
 copy_quick(struct copier *c, struct loc *s, const struct loc *d,
-    bool may_recurse)
+    bool may_recurse, int fd)
 {
 	struct fdinfo si;
 	struct stat sst;
-	int fd, rc;
+	int rc;
 
-	fd = openat(s->dirfd, s->name, O_RDONLY | O_CLOEXEC | O_NOCTTY |
-	    O_NOFOLLOW | O_NONBLOCK);
+	if (fd == -1)
+		fd = openat(s->dirfd, s->name, QUICK_OPEN);
 	if (fd != -1 && (fdinfo_classify(&si, fd, s->path, true) == -1 ||
 	    !S_ISREG(si.st.st_mode))) {
 		close(fd);
 		fd = -1;
-	}
+	} else if (fd != -1 && !may_recurse)
+		ahead_probe(pool_ahead(c->pool), fd, si.st.st_size);
 	if (fd == -1) {
 		if (stat_source(c, s, false, &sst) == -1)
 			return -1;
@@ -345,8 +354,13 @@ run_item(struct engine *e, void *arg)
 	it->c.engine = e;
 	/* Stopped: what was not begun is not copied, as with -j1. */
 	if (sig_pending() == 0)
-		rc = it->quick ? copy_quick(&it->c, &it->s, &it->d, false) :
-		    copy_stated(&it->c, &it->s, &it->d, &it->sst, false);
+		rc = it->quick ? copy_quick(&it->c, &it->s, &it->d, false,
+		    it->fd) : copy_stated(&it->c, &it->s, &it->d, &it->sst,
+		    false);
+	else if (it->fd != -1)
+		close(it->fd);
+	if (it->fd != -1)
+		ahead_taken(pool_ahead(it->c.pool));
 	free(it->sp);
 	free(it->dp);
 	free(it->name);
@@ -378,7 +392,8 @@ walk_copies(struct copier *c, const struct loc *d, const struct stat *sst)
 
 /*
  * The entry handed to a worker; false if it was not (the walk copies).
- * sst NULL: not looked at yet (copy_quick).
+ * sst NULL: not looked at yet (copy_quick), and opened here when the
+ * tree is cold (ahead_open).
  */
 static bool
 hand_out(struct copier *c, struct loc *cs, struct loc *cd,
@@ -397,11 +412,17 @@ hand_out(struct copier *c, struct loc *cs, struct loc *cd,
 	it->d = *cd;
 	if ((it->quick = sst == NULL) == false)
 		it->sst = *sst;
+	it->fd = it->quick ? ahead_open(pool_ahead(c->pool), cs->dirfd,
+	    cs->name, QUICK_OPEN) : -1;
 	it->s.name = it->d.name = it->name;
 	it->sp = (char *)cs->path;
 	it->dp = (char *)cd->path;
 	if (pool_submit(c->pool, b, run_item, it))
 		return true;
+	if (it->fd != -1) {
+		close(it->fd);
+		ahead_taken(pool_ahead(c->pool));
+	}
 	free(it->name);
 	free(it);
 	return false;
@@ -424,7 +445,7 @@ walk_copy(struct copier *c, struct loc *cs, const struct loc *cd,
 	pool_flush(c->pool);
 	pairs = engine_pairs(c->engine);
 	rc = sst != NULL ? copy_stated(c, cs, cd, sst, false) :
-	    copy_quick(c, cs, cd, true);
+	    copy_quick(c, cs, cd, true, -1);
 	if (c->pool != NULL && engine_pairs(c->engine) != pairs)
 		pool_settle(c->pool, sst != NULL ? sst->st_dev : sdev,
 		    cd->dirdev);

@@ -18,6 +18,7 @@ setup() {
 # A zcp left stopped by a failed test would hold bats' output open.
 teardown() {
 	[ -z "${ZPID:-}" ] || kill -KILL "$ZPID" 2>/dev/null || true
+	loopfs_cleanup
 	diff_teardown
 }
 
@@ -590,4 +591,61 @@ stopped_at_copy() {
 	most=$(grep -E 'openat\([0-9]+, "big[0-9]", O_RDONLY' st.txt |
 	    awk '{ n[$1]++ } END { for (t in n) if (n[t] > m) m = n[t]; print m }')
 	[ "$most" -le 6 ] || fail "one thread opened $most of the 9 big files: $(cat st.txt | grep big)"
+}
+
+# cold_tree: 300 files in three directories on an ext4 loop image at
+# mnt/, then out of the page cache (the image mounted afresh).
+cold_tree() {
+	local d i
+	loopfs ext4 64M "$BATS_TEST_TMPDIR/mnt"
+	mkpool
+	for d in a b c; do
+		mkdir -p "mnt/src/$d"
+		for i in $(seq 1 100); do
+			cut_pool "mnt/src/$d/f$i" $(( 100 + i * 97 )) "$i"
+		done
+	done
+	remount_cold
+}
+remount_cold() {
+	umount "$BATS_TEST_TMPDIR/mnt" &&
+	    mount -o loop "$BATS_TEST_TMPDIR/ext4.img" "$BATS_TEST_TMPDIR/mnt"
+}
+# calls ST NAME: how many NAME calls strace wrote to ST.
+calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
+
+@test "-j2 -r: a tree out of the page cache is read ahead (the walk opens what it hands out, with WILLNEED); a cached one is only sampled; -j1 does neither" {
+	command -v strace >/dev/null || skip "strace not installed"
+	cold_tree
+	cd mnt
+	strace -f -o ../cold.txt -e trace=preadv2,fadvise64,openat \
+	    "$ZCP" -j2 -r src cold
+	diff -r src cold
+	# A sampled file was not cached, and from then on the walk (the
+	# process's first thread) asks for the files it hands out.
+	grep -qE 'preadv2\(.*RWF_NOWAIT\) = -1 EAGAIN' ../cold.txt
+	local walk n
+	walk=$(head -n 1 ../cold.txt | cut -d' ' -f1)
+	n=$(grep -E '^'"$walk"' +fadvise64\([0-9]+, 0, [0-9]+, POSIX_FADV_WILLNEED\) = 0' \
+	    ../cold.txt | wc -l)
+	[ "$n" -ge 100 ] || fail "the walk asked for $n files ahead of 300"
+	assert_equal "$(grep -vcE '^'"$walk"' ' <(grep fadvise64 ../cold.txt))" 0
+	# Each file opened once, whoever opened it.
+	assert_equal "$(grep -cE 'openat\([0-9]+, "f[0-9]+", O_RDONLY' \
+	    ../cold.txt)" 300
+	# Now cached: a few samples, no hint.
+	strace -f -o ../hot.txt -e trace=preadv2,fadvise64 \
+	    "$ZCP" -j2 -r src hot
+	diff -r src hot
+	assert_equal "$(calls ../hot.txt fadvise64)" 0
+	n=$(calls ../hot.txt preadv2)
+	[ "$n" -ge 1 ] && [ "$n" -le 9 ] ||
+		fail "$n samples of 300 cached files (4, then 1 in 64)"
+	# -j1 has nothing to read ahead of.
+	cd .. && remount_cold && cd mnt
+	strace -f -o ../j1.txt -e trace=preadv2,fadvise64 \
+	    "$ZCP" -j1 -r src j1
+	diff -r src j1
+	assert_equal "$(calls ../j1.txt preadv2)" 0
+	assert_equal "$(calls ../j1.txt fadvise64)" 0
 }
