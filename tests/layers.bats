@@ -18,9 +18,10 @@
 #             the method interface and base, never the engine's insides, the
 #             cp rules or the walk.
 #   cp/walk   cp, tree, dest, stdio, atomic, backup, seen, meta, acl,
-#             parents, path, sync, prewalk, dirstack, pool: GNU cp's
-#             rules, one entry at a time (pool: -j's workers, which copy
-#             entries the walk hands them); they reach the engine through
+#             parents, path, sync, prewalk, dirstack, pool, ahead: GNU
+#             cp's rules, one entry at a time (pool: -j's workers, which
+#             copy entries the walk hands them; ahead: the walk reading
+#             ahead of them in a cold tree); they reach the engine through
 #             engine.h (and the descriptors it classifies, fdinfo.h) only.
 #   front     zcp.c, options, bench: the command line, and --bench, which
 #             runs the engine again and again; it may include any part.
@@ -37,7 +38,7 @@ part() {
 		echo engine ;;
 	trace | stats | progress) echo reports ;;
 	cp | tree | dest | stdio | atomic | backup | seen | meta | acl | \
-	parents | path | sync | prewalk | dirstack | pool) echo walk ;;
+	parents | path | sync | prewalk | dirstack | pool | ahead) echo walk ;;
 	zcp | options | bench) echo front ;;
 	*) echo none ;;
 	esac
