@@ -17,9 +17,15 @@
 
 #define EXTENTS_BATCH	128	/* a call's extents: 7 KiB on the stack */
 
-struct fiemap_batch {
-	struct fiemap		 fm;
-	struct fiemap_extent	 ext[EXTENTS_BATCH];
+/*
+ * A FIEMAP request with room for EXTENTS_BATCH extents after its header
+ * (fm.fm_extents[]): a union, as a struct ending in a flexible array
+ * may not be followed by another member in ISO C.
+ */
+union fiemap_batch {
+	struct fiemap	 fm;
+	unsigned char	 room[sizeof(struct fiemap) +
+			     EXTENTS_BATCH * sizeof(struct fiemap_extent)];
 };
 
 /* The bytes of extent fe inside [from, to). */
@@ -39,7 +45,7 @@ int
 extents_shared_counted(int fd, off_t off, off_t len, off_t *shared,
     unsigned long *calls)
 {
-	struct fiemap_batch b;
+	union fiemap_batch b;
 	const struct fiemap_extent *fe = NULL;
 	off_t at = off, end = off + len;
 	uint32_t i;
@@ -56,7 +62,7 @@ extents_shared_counted(int fd, off_t off, off_t len, off_t *shared,
 		if (b.fm.fm_mapped_extents == 0)
 			break;
 		for (i = 0; i < b.fm.fm_mapped_extents; i++) {
-			fe = &b.ext[i];
+			fe = &b.fm.fm_extents[i];
 			if (fe->fe_flags & FIEMAP_EXTENT_SHARED)
 				*shared += overlap(fe, off, end);
 		}

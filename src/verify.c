@@ -145,9 +145,10 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 static int
 shared_bytes(const struct fdinfo *fi, off_t size, off_t *data, off_t *shared)
 {
-	struct {
-		struct fiemap		fm;
-		struct fiemap_extent	fe[FIEMAP_BATCH];
+	union {				/* header, then its extents */
+		struct fiemap	 fm;
+		unsigned char	 room[sizeof(struct fiemap) +
+				     FIEMAP_BATCH * sizeof(struct fiemap_extent)];
 	} m;
 	const struct fiemap_extent *fe;
 	uint64_t at = 0;
@@ -164,7 +165,7 @@ shared_bytes(const struct fdinfo *fi, off_t size, off_t *data, off_t *shared)
 		if (ioctl(fi->fd, FS_IOC_FIEMAP, &m.fm) == -1)
 			return -1;
 		for (i = 0; i < m.fm.fm_mapped_extents; i++) {
-			fe = &m.fe[i];
+			fe = &m.fm.fm_extents[i];
 			at = fe->fe_logical + fe->fe_length;
 			end = at < (uint64_t)size ? (off_t)at : size;
 			if (end <= (off_t)fe->fe_logical)
