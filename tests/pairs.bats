@@ -132,14 +132,18 @@ tried() {
 
 # moved_by: REPLY = the method whose system call moved the first bytes,
 # from strace's log (for /dev/zero, which never ends, so zcp never
-# reports "done").  write(2, ...) is zcp's trace, not data.
+# reports "done").  write(2, ...) is zcp's trace, not data; calls before
+# its first trace line are not zcp's copy (a sanitizer's runtime writes
+# its own files as the program starts).
 moved_by() {
 	local l re='^([0-9]+ +)?(splice|sendfile|copy_file_range|write)\(([0-9]+),.*\) += [1-9][0-9]*$'
+	local traced=
 	REPLY=
 	while IFS= read -r l; do
 		[[ $l =~ $re ]] || continue
-		case ${BASH_REMATCH[2]},${BASH_REMATCH[3]} in
-		write,2) continue ;;
+		case ${BASH_REMATCH[2]},${BASH_REMATCH[3]},$traced in
+		write,2,*) traced=1; continue ;;
+		*,*,) continue ;;
 		write,*) REPLY=readwrite ;;
 		*) REPLY=${BASH_REMATCH[2]} ;;
 		esac
