@@ -54,6 +54,12 @@ sig_init(void)
 			(void)sigaction(sigs[i], &sa, NULL);
 }
 
+/*
+ * Read as an atomic even right after EINTR, where the handler has surely
+ * run: ThreadSanitizer holds a signal that arrives in a call it does not
+ * intercept (splice) and runs its handler in the next one it does, which
+ * this load is.
+ */
 int
 sig_pending(void)
 {

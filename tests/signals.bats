@@ -79,8 +79,20 @@ start() {
 # release: let the producer send the rest.
 release() { kill "$(cat sleeper.pid)" 2>/dev/null || true; }
 
-# finish: wait for zcp; its status in ZST; the producer is released.
+# finish: wait for zcp, 10 s at most (a zcp a signal did not stop fails
+# the test, never hangs it); its status in ZST; the producer is released.
 finish() {
+	local i st=
+	for i in $(seq 1000); do
+		read -r _ _ st _ < /proc/"$ZPID"/stat 2>/dev/null || break
+		[ "$st" != Z ] || break
+		sleep 0.01
+	done
+	if [ "$st" != Z ] && [ -e /proc/"$ZPID" ]; then
+		kill -s KILL "$ZPID"
+		release
+		fail "zcp still ran 10 s later: $(cat err)" || return
+	fi
 	ZST=0
 	wait "$ZPID" || ZST=$?
 	release
