@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # --bwlimit: the rate measured as the copy goes, file to file and pipe to
-# pipe, sampled every half second; every method still runs, in bounded
+# pipe, for 10 s, sampled every half second; every method still runs, in bounded
 # calls that --stats counts as strace does; a stop request ends the
 # sleep; --progress shows the limit.
 
@@ -48,32 +48,42 @@ median_rate() {
 	}' sizes.txt
 }
 
-# assert_near_rate TOTAL: the median window rate is RATE within 5 %.
+# assert_near_rate TOTAL T0 T1: the median window rate is RATE within 5 %,
+# and so is the whole copy's, TOTAL bytes from T0 to T1 (EPOCHREALTIME).
 assert_near_rate() {
 	local m
 	m=$(median_rate "$1")
 	[ "$m" != none ] || fail "too few windows: $(cat sizes.txt)"
 	assert_num "$m" -ge $((RATE * 95 / 100))
 	assert_num "$m" -le $((RATE * 105 / 100))
+	m=$(awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%d", n / (b - a) }')
+	assert_num "$m" -ge $((RATE * 95 / 100))
+	assert_num "$m" -le $((RATE * 105 / 100))
 }
 
-@test "bwlimit: file to file at 2M: the median rate of one-second windows is 2 MiB/s within 5%, the copy whole" {
-	mkdata src 9M
+MIB=21			# 10.5 s at 2 MiB/s: the rate holds over 10 s
+
+@test "bwlimit: file to file at 2M for 10 s: the whole copy's rate and the median of one-second windows are 2 MiB/s within 5%, the copy whole" {
+	local t0
+	mkdata src "${MIB}M"
+	t0=$EPOCHREALTIME
 	"$ZCP" --bwlimit=2M src dst &
 	sample_sizes dst $!
 	wait $!
 	cmp src dst
-	assert_near_rate $((9 * 1048576))
+	assert_near_rate $((MIB * 1048576)) "$t0" "$EPOCHREALTIME"
 }
 
-@test "bwlimit: pipe to pipe at 2M: the median rate of one-second windows is 2 MiB/s within 5%, the copy whole" {
-	mkdata src 9M
+@test "bwlimit: pipe to pipe at 2M for 10 s: the whole copy's rate and the median of one-second windows are 2 MiB/s within 5%, the copy whole" {
+	local t0
+	mkdata src "${MIB}M"
+	t0=$EPOCHREALTIME
 	# cat writes what it reads at once: out grows as zcp writes.
 	{ cat src | "$ZCP" --bwlimit=2M - - | cat > out; } &
 	sample_sizes out $!
 	wait $!
 	cmp src out
-	assert_near_rate $((9 * 1048576))
+	assert_near_rate $((MIB * 1048576)) "$t0" "$EPOCHREALTIME"
 }
 
 @test "bwlimit: every method still runs, held to the rate" {
