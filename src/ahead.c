@@ -6,10 +6,12 @@
  * RWF_NOWAIT, which fails with EAGAIN when the data is not in the page
  * cache (a tmpfs, or a kernel that cannot say, fails otherwise: taken as
  * cached).  A hot tree so costs a call per PROBE_EVERY files and
- * nothing else; from the first EAGAIN on, the walk opens the files it
- * hands out (the open the worker would have made) and adds one
- * posix_fadvise each.  Measured in bench/results.md, "Parallel copies":
- * 1.8x to 5x on a cold tree, no cost on a hot one.
+ * nothing else; from the first EAGAIN of a file whose copy then read
+ * its data (not a clone: XFS and btrfs read none), the walk opens the
+ * files it hands out (the open the worker would have made) and adds one
+ * posix_fadvise each.  Measured in bench/results.md, "Parallel copies"
+ * (a model: 1.8x to 5x on a cold tree, no cost on a hot one) and
+ * "Adopted: the look-ahead in zcp".
  */
 #include "config.h"
 
@@ -17,6 +19,7 @@
 #include <sys/uio.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include "ahead.h"
@@ -43,40 +46,61 @@ ahead_init(struct ahead *a)
 	atomic_init(&a->cold, false);
 	atomic_init(&a->open, 0);
 	a->max = -1;
+	a->fdcap = INT_MAX;
 	a->workers = 0;
 }
 
-/* A worker opened fd, a regular file of size bytes: sample it. */
-void
-ahead_probe(struct ahead *a, int fd, off_t size)
+/*
+ * A worker opened fd, a regular file of size bytes: whether it is a
+ * sample, and not in the page cache.  The tree is cold (ahead_cold) only
+ * if its copy then reads it.
+ */
+bool
+ahead_sample(struct ahead *a, int fd, off_t size)
 {
 	char byte;
 	struct iovec iov = { &byte, 1 };
 	unsigned n;
 	int saved = errno;
+	bool uncached;
 
 	if (a == NULL || size == 0 ||
 	    atomic_load_explicit(&a->cold, memory_order_relaxed))
-		return;
+		return false;
 	n = atomic_fetch_add_explicit(&a->seen, 1, memory_order_relaxed);
 	if (n >= PROBE_FIRST && n % PROBE_EVERY != 0)
-		return;
-	if (preadv2(fd, &iov, 1, 0, RWF_NOWAIT) == -1 && errno == EAGAIN)
-		atomic_store_explicit(&a->cold, true, memory_order_relaxed);
+		return false;
+	uncached = preadv2(fd, &iov, 1, 0, RWF_NOWAIT) == -1 &&
+	    errno == EAGAIN;
 	errno = saved;
+	return uncached;
 }
 
-/* How many descriptors may be open ahead, under RLIMIT_NOFILE. */
-static int
-ahead_max(const struct ahead *a)
+void
+ahead_cold(struct ahead *a)
 {
+	atomic_store_explicit(&a->cold, true, memory_order_relaxed);
+}
+
+/*
+ * How many descriptors may be open ahead, under RLIMIT_NOFILE, and from
+ * which number on one is given back (fdcap): descriptors come lowest
+ * first, so one numbered n means n others are open, inherited ones too,
+ * and past the cap the rest of the copy could run out.
+ */
+static int
+ahead_max(struct ahead *a)
+{
+	rlim_t others = FDS_NEEDED + (rlim_t)a->workers * FDS_WORKER;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
 		return 0;
-	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur <
-	    FDS_NEEDED + AHEAD_MAX + (rlim_t)a->workers * FDS_WORKER)
+	if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > INT_MAX)
+		return AHEAD_MAX;
+	if (rl.rlim_cur < others + AHEAD_MAX)
 		return 0;
+	a->fdcap = (int)(rl.rlim_cur - others);
 	return AHEAD_MAX;
 }
 
@@ -97,7 +121,9 @@ ahead_open(struct ahead *a, int dirfd, const char *name, int flags)
 		a->max = ahead_max(a);
 	if (atomic_load_explicit(&a->open, memory_order_relaxed) >= a->max)
 		return -1;
-	if ((fd = openat(dirfd, name, flags)) == -1) {
+	if ((fd = openat(dirfd, name, flags)) == -1 || fd >= a->fdcap) {
+		if (fd != -1)
+			close(fd);
 		errno = saved;
 		return -1;
 	}

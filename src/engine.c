@@ -340,6 +340,21 @@ engine_pairs(const struct engine *e)
 	return e->stats.pairs;
 }
 
+/* Whether the last pair's bytes were all cloned (FICLONE): none read. */
+bool
+engine_pair_cloned(const struct engine *e)
+{
+	int m;
+
+	if (e->pair.moved == 0)
+		return false;
+	for (m = 0; m < M_NMETHODS; m++)
+		if ((e->pair.moved & (1u << m)) &&
+		    !(method_caps(m) & METHOD_CLONES))
+			return false;
+	return true;
+}
+
 const struct stats *
 engine_stats(const struct engine *e)
 {

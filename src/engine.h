@@ -111,6 +111,7 @@ int		 engine_verify(struct engine *, const struct fdinfo *,
 void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 unsigned long	 engine_pairs(const struct engine *);
+bool		 engine_pair_cloned(const struct engine *);
 void		 engine_report(struct engine *, struct pair_report *);
 const enum method_id *engine_chain(const struct fdinfo *,
 		    const struct fdinfo *);

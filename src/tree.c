@@ -309,7 +309,7 @@ quick_applies(const struct copier *c, const struct loc *dir,
  * O_NONBLOCK: a FIFO put there since readdir must not hang the open (a
  * regular file's reads ignore the flag, as open(2) says).  fd: opened
  * already by the walk's look-ahead, or -1; taken either way.  A worker
- * (not the walk) samples whether the tree is cold (ahead_probe).
+ * (not the walk) samples whether the tree is cold (ahead_sample).
  */
 static int
 copy_quick(struct copier *c, struct loc *s, const struct loc *d,
@@ -317,6 +317,7 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 {
 	struct fdinfo si;
 	struct stat sst;
+	bool uncached = false;
 	int rc;
 
 	if (fd == -1)
@@ -326,7 +327,7 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 		close(fd);
 		fd = -1;
 	} else if (fd != -1 && !may_recurse)
-		ahead_probe(pool_ahead(c->pool), fd, si.st.st_size);
+		uncached = ahead_sample(pool_ahead(c->pool), fd, si.st.st_size);
 	if (fd == -1) {
 		if (stat_source(c, s, false, &sst) == -1)
 			return -1;
@@ -342,6 +343,9 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 	s->pre = NULL;
 	if (si.fd != -1)
 		close(si.fd);
+	/* A clone read nothing: reading ahead would only waste the disk. */
+	if (uncached && rc == 0 && !engine_pair_cloned(c->engine))
+		ahead_cold(pool_ahead(c->pool));
 	return rc;
 }
 

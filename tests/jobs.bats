@@ -593,11 +593,14 @@ stopped_at_copy() {
 	[ "$most" -le 6 ] || fail "one thread opened $most of the 9 big files: $(cat st.txt | grep big)"
 }
 
-# cold_tree: 300 files in three directories on an ext4 loop image at
-# mnt/, then out of the page cache (the image mounted afresh).
+# cold_tree [TYPE]: 300 files in three directories on a loop image of
+# TYPE (ext4) at mnt/, then out of the page cache (the image mounted
+# afresh).
+COLD_FS=ext4
 cold_tree() {
 	local d i
-	loopfs ext4 64M "$BATS_TEST_TMPDIR/mnt"
+	COLD_FS=${1:-ext4}
+	loopfs "$COLD_FS" 320M "$BATS_TEST_TMPDIR/mnt"
 	mkpool
 	for d in a b c; do
 		mkdir -p "mnt/src/$d"
@@ -608,8 +611,13 @@ cold_tree() {
 	remount_cold
 }
 remount_cold() {
-	umount "$BATS_TEST_TMPDIR/mnt" &&
-	    mount -o loop "$BATS_TEST_TMPDIR/ext4.img" "$BATS_TEST_TMPDIR/mnt"
+	umount "$BATS_TEST_TMPDIR/mnt" && mount -o loop \
+	    "$BATS_TEST_TMPDIR/$COLD_FS.img" "$BATS_TEST_TMPDIR/mnt"
+}
+# cached DIR: the bytes of DIR's files in the page cache (fincore).
+cached() {
+	find "$1" -type f -exec fincore -nb -o RES {} + |
+	    awk '{ n += $1 } END { print n + 0 }'
 }
 # calls ST NAME: how many NAME calls strace wrote to ST.
 calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
@@ -623,7 +631,8 @@ calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
 	diff -r src cold
 	# A sampled file was not cached, and from then on the walk (the
 	# process's first thread) asks for the files it hands out.
-	grep -qE 'preadv2\(.*RWF_NOWAIT\) = -1 EAGAIN' ../cold.txt
+	# (two workers' calls may be split: "<... preadv2 resumed>")
+	grep -qE 'preadv2.*RWF_NOWAIT\) = -1 EAGAIN' ../cold.txt
 	local walk n
 	walk=$(head -n 1 ../cold.txt | cut -d' ' -f1)
 	n=$(grep -E '^'"$walk"' +fadvise64\([0-9]+, 0, [0-9]+, POSIX_FADV_WILLNEED\) = 0' \
@@ -648,4 +657,39 @@ calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
 	diff -r src j1
 	assert_equal "$(calls ../j1.txt preadv2)" 0
 	assert_equal "$(calls ../j1.txt fadvise64)" 0
+}
+
+@test "-j2 -r on XFS: a cold tree that is cloned is not read ahead: of its 1.5 MB only what the samples start reading is read" {
+	command -v strace >/dev/null || skip "strace not installed"
+	command -v fincore >/dev/null || skip "fincore not installed"
+	cold_tree xfs
+	cd mnt
+	strace -f -o ../st.txt -e trace=fadvise64,ioctl "$ZCP" -j2 -r src copy
+	diff -r src copy
+	grep -q 'FICLONE' ../st.txt || skip "XFS here does not clone"
+	assert_equal "$(calls ../st.txt fadvise64)" 0
+	# A sample (preadv2 RWF_NOWAIT) starts the kernel's readahead of its
+	# file: a few files of 300, under a tenth of the tree.
+	cd .. && remount_cold && cd mnt
+	"$ZCP" -j2 -r src copy2
+	assert_num "$(cached src)" -lt 150000
+}
+
+@test "-j2 -r: a cold tree leaves room for descriptors the caller left open: ulimit -n 128 with 60 open, 24 levels, as cp" {
+	local d=src i l
+	loopfs ext4 320M "$BATS_TEST_TMPDIR/mnt"
+	COLD_FS=ext4
+	cd mnt
+	for l in $(seq 24); do
+		d=$d/d$l
+		mkdir -p "$d"
+		for i in $(seq 60); do echo "$l $i" > "$d/f$i"; done
+	done
+	cd .. && remount_cold && cd mnt
+	run bash -c 'ulimit -n 128
+		for i in $(seq 10 69); do eval "exec $i</dev/null"; done
+		exec "$ZCP" -j2 -r src copy'
+	assert_success
+	assert_output ""
+	diff -r src copy
 }
