@@ -350,3 +350,92 @@ cloned() {
 307200"
 	assert_file_not_exist b
 }
+
+# bench_trace DIR N: --bench[=N] (no N: the default) of DIR/a to DIR/b
+# under strace, the JSON report in r.json and the calls in tr.
+bench_trace() {
+	command -v strace >/dev/null || skip "strace not installed"
+	mkdata "$1/a" 100000
+	strace -f -o tr -e trace=openat,unlink,copy_file_range,sendfile,splice,read,ioctl \
+	    "$ZCP" --bench${2:+=$2} --stats=json --stats-file=r.json "$1/a" "$1/b"
+}
+
+# creates DIR: how many times DIR/b was opened with O_CREAT.
+creates() { grep -c "open.*\"$1/b\", [^)]*O_CREAT" tr; }
+
+@test "--bench without N: 5 rounds of auto and of each method the kernel takes" {
+	fs tmpfs mnt
+	bench_trace mnt
+	assert_equal "$(jq .rounds r.json)" 5
+	# Every method that ran, ran 5 times; at least auto and one other ran.
+	assert_equal "$(jq -c '[.methods[] | select(.refused | not) |
+	    .rounds | length] | unique' r.json)" '[5]'
+	assert_num "$(jq '[.methods[] | select(.refused | not)] | length' r.json)" -ge 2
+	# A DEST made for each of those rounds, and one for each refusal.
+	assert_equal "$(creates mnt)" "$(jq '[.methods[] |
+	    if .refused then 1 else 5 end] | add' r.json)"
+}
+
+# movers: the method that moved the bytes of each round, one a line, from
+# tr: the first data call after an O_CREAT of DEST that returned more than
+# 0 (read for readwrite).  A refused round moves none and has no line.
+movers() {
+	awk -v dst="\"$1/b\"" '
+	/open/ && index($0, dst ", ") && /O_CREAT/ { want = 1; next }
+	want && /(copy_file_range|sendfile|splice|read)\(/ && / = [1-9][0-9]*$/ {
+		m = $2; sub(/\(.*/, "", m)
+		print m == "read" ? "readwrite" : m
+		want = 0
+	}' tr
+}
+
+@test "--bench's rounds are interleaved: auto, m1, m2, ..., then auto again" {
+	fs tmpfs mnt
+	bench_trace mnt 3
+	local one want
+	# One pass: auto (as the method it chose), then each method that ran.
+	one=$(jq -r '.auto_chose as $a | [.methods[] | select(.refused | not) |
+	    if .method == "auto" then $a else .method end] | join(" ")' r.json)
+	assert_num "$(echo "$one" | wc -w)" -ge 3
+	want=$(printf '%s\n' "$one" "$one" "$one" | tr ' ' '\n')
+	assert_equal "$(movers mnt)" "$want"
+}
+
+@test "--bench makes DEST anew every round: removed, then created with O_EXCL" {
+	fs tmpfs mnt
+	mkdata mnt/a 100000
+	echo old > mnt/b
+	ln mnt/b mnt/old
+	command -v strace >/dev/null || skip "strace not installed"
+	strace -f -o tr -e trace=openat,unlink \
+	    "$ZCP" --bench=2 --keep --stats=json --stats-file=r.json mnt/a mnt/b
+	# The file found at DEST was removed, not written over: its other
+	# name keeps its bytes, and DEST is another inode with the copy.
+	assert_equal "$(cat mnt/old)" old
+	assert_not_equal "$(stat -c %i mnt/b)" "$(stat -c %i mnt/old)"
+	cmp mnt/a mnt/b
+	# Each round: DEST unlinked (U; u: not there, a refused round's DEST
+	# being removed as that round ends), then made with O_CREAT|O_EXCL (C).
+	local seq n
+	seq=$(grep -E "(unlink|open[a-z]*)\([^\"]*\"mnt/b\"" tr |
+	    sed -E 's/^[0-9]+ +//; s/^unlink\("mnt\/b"\) += 0$/U/;
+	    s/^unlink\("mnt\/b"\) += -1 ENOENT.*/u/;
+	    s/^openat\(AT_FDCWD, "mnt\/b", O_WRONLY\|O_CREAT\|O_EXCL\|[^)]*\) = [0-9]+$/C/' |
+	    tr -d '\n')
+	n=$(creates mnt)
+	assert_equal "$n" "$(jq '[.methods[] | if .refused then 1 else 2 end] | add' r.json)"
+	assert_regex "$seq" '^UC(U?[Uu]C)*$'
+	assert_equal "$(echo "$seq" | grep -o C | wc -l)" "$n"
+}
+
+@test "--bench checks DEST's size after every round: a short round fails" {
+	fs tmpfs mnt
+	mkdata mnt/a 100000
+	# The first read(2) of readwrite's round says end of file at once:
+	# the round's DEST is left empty though the method "succeeded".
+	FAULT_LOG=$BATS_TEST_TMPDIR/faults.log
+	run with_faults read:zero:1 "$ZCP" --bench=1 mnt/a mnt/b
+	assert_failure 1
+	assert_line "zcp: 'mnt/b' has 0 bytes after a round, 'mnt/a' has 100000"
+	grep -qx 'read zero #1' "$FAULT_LOG"
+}
