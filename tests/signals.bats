@@ -299,8 +299,11 @@ no_temp() {
 	mkfifo p
 	{ head -c $((3 * CHUNK)) new; sleep 60 & echo $! > sleeper.pid; wait; } > p 2>/dev/null &
 	# zcp is the session leader of a new terminal; killing script
-	# closes the terminal's master side: the kernel hangs it up.
-	script -qec "exec \"$ZCP\" --atomic - b < p" /dev/null < /dev/null > /dev/null 2>&1 &
+	# closes the terminal's master side: the kernel hangs it up.  env
+	# gives zcp SIGHUP at its default, which nohup bats ... would
+	# otherwise leave ignored, and zcp keeps an ignored signal ignored.
+	script -qec "exec env --default-signal=INT,TERM,HUP \"$ZCP\" --atomic - b < p" \
+	    /dev/null < /dev/null > /dev/null 2>&1 &
 	spid=$!
 	for _ in $(seq 1000); do
 		ZPID=$(pgrep -P "$spid" -x zcp || true)
