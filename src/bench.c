@@ -439,9 +439,11 @@ run_round(struct bench *b, struct row *row)
 		return -1;
 	}
 	if (open_source(b, &s) == 0) {
-		if (open_dest(b, &d) == 0)
-			rc = close_dest(b, &d, round_between(b, e, row, &s, &d),
-			    !row->refused);
+		if (open_dest(b, &d) == 0) {
+			/* Before close_dest: the round says if it refused. */
+			rc = round_between(b, e, row, &s, &d);
+			rc = close_dest(b, &d, rc, !row->refused);
+		}
 		close(s.fd);
 	}
 	engine_free(e);

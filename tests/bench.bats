@@ -426,6 +426,10 @@ movers() {
 	assert_equal "$n" "$(jq '[.methods[] | if .refused then 1 else 2 end] | add' r.json)"
 	assert_regex "$seq" '^UC(U?[Uu]C)*$'
 	assert_equal "$(echo "$seq" | grep -o C | wc -l)" "$n"
+	# A refused round's DEST goes as that round ends, so the next round
+	# finds nothing there: one u for each refused row (one round each).
+	assert_equal "$(echo "$seq" | grep -o u | wc -l)" \
+	    "$(jq '[.methods[] | select(.refused)] | length' r.json)"
 }
 
 @test "--bench checks DEST's size after every round: a short round fails" {
