@@ -105,10 +105,10 @@ ahead_max(struct ahead *a)
 }
 
 /*
- * The walk: once the tree is seen cold, name in dirfd opened with flags
- * and its reading begun; -1 if not (hot, too many open ahead, or the
- * open failed: the worker opens it and says why).  ahead_taken when the
- * descriptor is done with.
+ * The walk: once the tree is seen cold, name in dirfd opened with flags,
+ * for ahead_start to begin its reading; -1 if not (hot, too many open
+ * ahead, or the open failed: the worker opens it and says why).
+ * ahead_taken when the descriptor is done with.
  */
 int
 ahead_open(struct ahead *a, int dirfd, const char *name, int flags)
@@ -128,9 +128,18 @@ ahead_open(struct ahead *a, int dirfd, const char *name, int flags)
 		return -1;
 	}
 	atomic_fetch_add_explicit(&a->open, 1, memory_order_relaxed);
-	(void)posix_fadvise(fd, 0, AHEAD_BYTES, POSIX_FADV_WILLNEED);
 	errno = saved;
 	return fd;
+}
+
+/* The reading of a file ahead_open gave begun. */
+void
+ahead_start(int fd)
+{
+	int saved = errno;
+
+	(void)posix_fadvise(fd, 0, AHEAD_BYTES, POSIX_FADV_WILLNEED);
+	errno = saved;
 }
 
 /* A descriptor ahead_open gave is closed (or handed on to be). */

@@ -33,6 +33,7 @@ void	 ahead_init(struct ahead *);
 bool	 ahead_sample(struct ahead *, int, off_t);
 void	 ahead_cold(struct ahead *);
 int	 ahead_open(struct ahead *, int, const char *, int);
+void	 ahead_start(int);
 void	 ahead_taken(struct ahead *);
 
 #endif

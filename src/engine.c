@@ -141,6 +141,8 @@ struct engine {
 	struct throttle		 throttle;	/* --bwlimit */
 	struct nocache		 nocache;	/* --nocache */
 	bool			 no_cachestat;	/* residency: the kernel lacks it */
+	off_t			 cached_before;	/* the next pair's residency,
+						 * measured already, or -2 */
 	char			*cmpbuf;	/* --resume's and --verify's two
 						 * chunks, 2 * COMPARE_CHUNK */
 	struct watcher		 relay;		/* hears of each call's bytes */
@@ -276,6 +278,7 @@ engine_new(const struct engine_conf *conf)
 	e->conf = *conf;
 	e->scratch.pipefd[0] = e->scratch.pipefd[1] = -1;
 	e->scratch.pipe_size = conf->pipe_size;
+	e->cached_before = -2;
 	e->scratch.bufsize = RW_BUFSIZE;
 	e->forced[0] = conf->reflink == REFLINK_ALWAYS ?
 	    method_with(METHOD_CLONES) : conf->method >= 0 ?
@@ -809,11 +812,42 @@ nocache_end(struct engine *e, const struct xfer *x, int rc)
 	return -1;
 }
 
+/*
+ * --stats: how much of the regular file fd (stat st, or NULL: looked up
+ * here) the page cache holds now, for a copy of it that starts later
+ * (engine_cached_before): -j's look-ahead and its samples start reading
+ * a file before its copy does, which would then find it cached.  -2
+ * without --stats, -1 where it cannot be told.
+ */
+off_t
+engine_cached_now(struct engine *e, int fd, const struct stat *st)
+{
+	struct fdinfo fi = { .fd = fd, .kind = FD_REGULAR };
+
+	if (!e->conf.residency)
+		return -2;
+	if (st != NULL)
+		fi.st = *st;
+	else if (fstat(fd, &fi.st) == -1 || !S_ISREG(fi.st.st_mode))
+		return -1;
+	return residency(&fi, &e->no_cachestat);
+}
+
+/* The next pair's residency: cached (engine_cached_now's), or -2. */
+void
+engine_cached_before(struct engine *e, off_t cached)
+{
+	e->cached_before = cached;
+}
+
 /* --stats: how much of the source the page cache holds before the copy. */
 static void
 measure_residency(struct engine *e, const struct fdinfo *src)
 {
-	off_t cached = residency(src, &e->no_cachestat);
+	off_t cached = e->cached_before != -2 && src->offset == 0 ?
+	    e->cached_before : residency(src, &e->no_cachestat);
+
+	e->cached_before = -2;
 
 	if (cached < 0) {
 		e->stats.cache_unknown++;

@@ -112,6 +112,8 @@ void		 engine_landed(struct engine *, off_t, bool, bool);
 const struct stats *engine_stats(const struct engine *);
 unsigned long	 engine_pairs(const struct engine *);
 bool		 engine_pair_cloned(const struct engine *);
+off_t		 engine_cached_now(struct engine *, int, const struct stat *);
+void		 engine_cached_before(struct engine *, off_t);
 void		 engine_report(struct engine *, struct pair_report *);
 const enum method_id *engine_chain(const struct fdinfo *,
 		    const struct fdinfo *);

@@ -275,6 +275,8 @@ struct item {
 	struct stat	 sst;
 	bool		 quick;		/* sst unknown: copy_quick */
 	int		 fd;		/* opened by the walk (ahead.c), or -1 */
+	off_t		 cached;	/* --stats: fd's residency before the
+					 * walk asked for it, or -2 */
 	char		*sp, *dp, *name;
 };
 
@@ -308,12 +310,14 @@ quick_applies(const struct copier *c, const struct loc *dir,
  * may copy (may_recurse), else it was replaced while being copied.
  * O_NONBLOCK: a FIFO put there since readdir must not hang the open (a
  * regular file's reads ignore the flag, as open(2) says).  fd: opened
- * already by the walk's look-ahead, or -1; taken either way.  A worker
- * (not the walk) samples whether the tree is cold (ahead_sample).
+ * already by the walk's look-ahead, or -1; taken either way; cached:
+ * --stats's residency of it, measured before the look-ahead, or -2.  A
+ * worker (not the walk) samples whether the tree is cold (ahead_sample),
+ * after --stats has seen what was cached.
  */
 static int
 copy_quick(struct copier *c, struct loc *s, const struct loc *d,
-    bool may_recurse, int fd)
+    bool may_recurse, int fd, off_t cached)
 {
 	struct fdinfo si;
 	struct stat sst;
@@ -326,8 +330,11 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 	    !S_ISREG(si.st.st_mode))) {
 		close(fd);
 		fd = -1;
-	} else if (fd != -1 && !may_recurse)
+	} else if (fd != -1 && !may_recurse) {
+		if (cached == -2)
+			cached = engine_cached_now(c->engine, fd, &si.st);
 		uncached = ahead_sample(pool_ahead(c->pool), fd, si.st.st_size);
+	}
 	if (fd == -1) {
 		if (stat_source(c, s, false, &sst) == -1)
 			return -1;
@@ -339,7 +346,9 @@ copy_quick(struct copier *c, struct loc *s, const struct loc *d,
 		return copy_stated(c, s, d, &sst, false);
 	}
 	s->pre = &si;
+	engine_cached_before(c->engine, cached);
 	rc = copy_stated(c, s, d, &si.st, false);
+	engine_cached_before(c->engine, -2);
 	s->pre = NULL;
 	if (si.fd != -1)
 		close(si.fd);
@@ -359,8 +368,8 @@ run_item(struct engine *e, void *arg)
 	/* Stopped: what was not begun is not copied, as with -j1. */
 	if (sig_pending() == 0)
 		rc = it->quick ? copy_quick(&it->c, &it->s, &it->d, false,
-		    it->fd) : copy_stated(&it->c, &it->s, &it->d, &it->sst,
-		    false);
+		    it->fd, it->cached) : copy_stated(&it->c, &it->s, &it->d,
+		    &it->sst, false);
 	else if (it->fd != -1)
 		close(it->fd);
 	if (it->fd != -1)
@@ -418,6 +427,11 @@ hand_out(struct copier *c, struct loc *cs, struct loc *cd,
 		it->sst = *sst;
 	it->fd = it->quick ? ahead_open(pool_ahead(c->pool), cs->dirfd,
 	    cs->name, QUICK_OPEN) : -1;
+	it->cached = -2;
+	if (it->fd != -1) {
+		it->cached = engine_cached_now(c->engine, it->fd, NULL);
+		ahead_start(it->fd);
+	}
 	it->s.name = it->d.name = it->name;
 	it->sp = (char *)cs->path;
 	it->dp = (char *)cd->path;
@@ -449,7 +463,7 @@ walk_copy(struct copier *c, struct loc *cs, const struct loc *cd,
 	pool_flush(c->pool);
 	pairs = engine_pairs(c->engine);
 	rc = sst != NULL ? copy_stated(c, cs, cd, sst, false) :
-	    copy_quick(c, cs, cd, true, -1);
+	    copy_quick(c, cs, cd, true, -1, -2);
 	if (c->pool != NULL && engine_pairs(c->engine) != pairs)
 		pool_settle(c->pool, sst != NULL ? sst->st_dev : sdev,
 		    cd->dirdev);

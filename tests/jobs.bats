@@ -693,3 +693,18 @@ calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
 	assert_output ""
 	diff -r src copy
 }
+
+@test "-j2 -r --stats: a cold tree is 0% cached, as -j1 says: its residency is taken before the look-ahead or a sample starts reading a file" {
+	command -v jq >/dev/null || skip "jq not installed"
+	cold_tree
+	cd mnt
+	"$ZCP" -j2 -r --stats=json --stats-file=../j2.json src j2
+	diff -r src j2
+	cd .. && remount_cold && cd mnt
+	"$ZCP" -j1 -r --stats=json --stats-file=../j1.json src j1
+	local j
+	for j in ../j1.json ../j2.json; do
+		assert_equal "$(jq .source_cached_bytes "$j")" 0
+		assert_num "$(jq .source_checked_bytes "$j")" -gt 0
+	done
+}
