@@ -107,7 +107,8 @@ ahead_max(struct ahead *a)
 /*
  * The walk: once the tree is seen cold, name in dirfd opened with flags,
  * for ahead_start to begin its reading; -1 if not (hot, too many open
- * ahead, or the open failed: the worker opens it and says why).
+ * ahead, a descriptor numbered fdcap or past it, or the open failed:
+ * the worker opens it and says why).
  * ahead_taken when the descriptor is done with.
  */
 int

@@ -20,7 +20,8 @@
 struct ahead {
 	atomic_uint	 seen;		/* files sampled or passed over
 					 * while the tree is not cold */
-	atomic_bool	 cold;		/* a sampled file was not cached */
+	atomic_bool	 cold;		/* a sampled file was not cached,
+					 * and its copy read it */
 	atomic_int	 open;		/* opened ahead, not yet taken back */
 	int		 max;		/* may be open at once; -1: not
 					 * known yet */

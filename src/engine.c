@@ -143,6 +143,8 @@ struct engine {
 	bool			 no_cachestat;	/* residency: the kernel lacks it */
 	off_t			 cached_before;	/* the next pair's residency,
 						 * measured already, or -2 */
+	bool			 cloned;	/* the last pair read none of
+						 * its source (engine_copy) */
 	char			*cmpbuf;	/* --resume's and --verify's two
 						 * chunks, 2 * COMPARE_CHUNK */
 	struct watcher		 relay;		/* hears of each call's bytes */
@@ -343,18 +345,38 @@ engine_pairs(const struct engine *e)
 	return e->stats.pairs;
 }
 
-/* Whether the last pair's bytes were all cloned (FICLONE): none read. */
+/*
+ * Whether the last engine_copy read none of its source: its bytes all
+ * cloned, by FICLONE or by a copy_file_range within a filesystem that
+ * clones (or an NFS server's copy).  Kept apart from e->pair, which
+ * --debug's engine_report clears before the caller asks.
+ */
 bool
 engine_pair_cloned(const struct engine *e)
 {
+	return e->cloned;
+}
+
+static bool
+pair_cloned(struct engine *e, const struct fdinfo *s,
+    const struct fdinfo *d)
+{
+	unsigned caps;
 	int m;
 
 	if (e->pair.moved == 0)
 		return false;
-	for (m = 0; m < M_NMETHODS; m++)
-		if ((e->pair.moved & (1u << m)) &&
-		    !(method_caps(m) & METHOD_CLONES))
+	for (m = 0; m < M_NMETHODS; m++) {
+		caps = method_caps(m);
+		if (!(e->pair.moved & (1u << m)) || (caps & METHOD_CLONES))
+			continue;
+		/* Where FICLONE was refused, copy_file_range copies. */
+		if (!(caps & METHOD_MAY_CLONE) ||
+		    (e->pair.refused & (1u << M_REFLINK)) ||
+		    s->st.st_dev != d->st.st_dev ||
+		    !fs_may_clone(remembered_fsmagic(e->remembered, d)))
 			return false;
+	}
 	return true;
 }
 
@@ -948,6 +970,7 @@ engine_copy(struct engine *e, struct fdinfo *src, struct fdinfo *dst,
 		rc = run_chain(e, &x, chain, moved);
 	if (e->conf.nocache)
 		rc = nocache_end(e, &x, rc);
+	e->cloned = pair_cloned(e, src, dst);
 	if (e->conf.extents)
 		measure_cloned(e, dst, *moved, span > *moved ? span : *moved);
 	stats_pair(&e->stats, e->pair.used);

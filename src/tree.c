@@ -276,7 +276,8 @@ struct item {
 	bool		 quick;		/* sst unknown: copy_quick */
 	int		 fd;		/* opened by the walk (ahead.c), or -1 */
 	off_t		 cached;	/* --stats: fd's residency before the
-					 * walk asked for it, or -2 */
+					 * walk asked for it; -1: unknown,
+					 * -2: not measured */
 	char		*sp, *dp, *name;
 };
 

@@ -668,6 +668,16 @@ calls() { grep -cE "^[0-9]+ +$2\(" "$1" || true; }
 	diff -r src copy
 	grep -q 'FICLONE' ../st.txt || skip "XFS here does not clone"
 	assert_equal "$(calls ../st.txt fadvise64)" 0
+	# Neither when --debug reports each pair before the worker asks how
+	# it went, nor when copy_file_range is what clones.
+	local o
+	for o in --debug --method=copy_file_range; do
+		cd .. && remount_cold && cd mnt
+		strace -f -o ../st.txt -e trace=fadvise64 \
+		    "$ZCP" -j2 -r "$o" src "copy$o" > /dev/null
+		diff -r src "copy$o"
+		assert_equal "$(calls ../st.txt fadvise64)" 0
+	done
 	# A sample (preadv2 RWF_NOWAIT) starts the kernel's readahead of its
 	# file: a few files of 300, under a tenth of the tree.
 	cd .. && remount_cold && cd mnt
