@@ -1044,19 +1044,19 @@ fx_up() {
 }
 
 @test "operands: -r a/b/.. t copies into t/., never t/.." {
-	diffcase up -- -rv a/b/.. t
+	diffcase --sort-output up -- -rv a/b/.. t
 }
 
 @test "operands: -r a/b/../ t (trailing slash) copies into t/." {
-	diffcase up -- -rv a/b/../ t
+	diffcase --sort-output up -- -rv a/b/../ t
 }
 
 @test "operands: -r a/. t and a/b/. t merge into t" {
-	diffcase up -- -rv a/. a/b/. t
+	diffcase --sort-output up -- -rv a/. a/b/. t
 }
 
 @test "operands: --parents a/b/.. t, where t/a/b is made: File exists, as cp" {
-	diffcase up -- -rv --parents a/b/.. t
+	diffcase --sort-output up -- -rv --parents a/b/.. t
 }
 
 @test "operands: --parents a/b/.. t, where t/a/b was there: into t/a" {
