@@ -17,17 +17,6 @@
 
 #define EXTENTS_BATCH	128	/* a call's extents: 7 KiB on the stack */
 
-/*
- * A FIEMAP request with room for EXTENTS_BATCH extents after its header
- * (fm.fm_extents[]): a union, as a struct ending in a flexible array
- * may not be followed by another member in ISO C.
- */
-union fiemap_batch {
-	struct fiemap	 fm;
-	unsigned char	 room[sizeof(struct fiemap) +
-			     EXTENTS_BATCH * sizeof(struct fiemap_extent)];
-};
-
 /* The bytes of extent fe inside [from, to). */
 static off_t
 overlap(const struct fiemap_extent *fe, off_t from, off_t to)
@@ -45,7 +34,7 @@ int
 extents_shared_counted(int fd, off_t off, off_t len, off_t *shared,
     unsigned long *calls)
 {
-	union fiemap_batch b;
+	FIEMAP_REQUEST(EXTENTS_BATCH) b;
 	const struct fiemap_extent *fe = NULL;
 	off_t at = off, end = off + len;
 	uint32_t i;

@@ -6,6 +6,19 @@
 #define ZCP_EXTENTS_H
 
 #include <sys/types.h>
+#include <linux/fiemap.h>
+
+/*
+ * A FIEMAP request with room for n extents after its header
+ * (fm.fm_extents[]): a union, as a struct ending in a flexible array
+ * may not be followed by another member in ISO C.
+ */
+#define FIEMAP_REQUEST(n)						\
+	union {								\
+		struct fiemap	 fm;					\
+		unsigned char	 room[sizeof(struct fiemap) +		\
+				     (n) * sizeof(struct fiemap_extent)]; \
+	}
 
 /*
  * The bytes of fd's range [off, off + len) in extents it shares with

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "extents.h"
 #include "trace.h"
 #include "verify.h"
 
@@ -145,11 +146,7 @@ verify_pair(const struct fdinfo *src, const struct fdinfo *dst, char *buf,
 static int
 shared_bytes(const struct fdinfo *fi, off_t size, off_t *data, off_t *shared)
 {
-	union {				/* header, then its extents */
-		struct fiemap	 fm;
-		unsigned char	 room[sizeof(struct fiemap) +
-				     FIEMAP_BATCH * sizeof(struct fiemap_extent)];
-	} m;
+	FIEMAP_REQUEST(FIEMAP_BATCH) m;
 	const struct fiemap_extent *fe;
 	uint64_t at = 0;
 	off_t end;
